@@ -1,0 +1,54 @@
+# Two commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+HTMX_VERSION := 2.0.11
+HTMX := static/vendor/htmx-$(HTMX_VERSION).min.js
+export FLASK_APP := app
+
+.PHONY: run test bench install install-test assets translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed assets translations
+install-test: $(VENV)/.installed-test assets translations
+
+# htmx comes from the npm registry at set-up; it is never committed.
+$(HTMX):
+	mkdir -p static/vendor
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null \
+	  && tar xzf htmx.org-$(HTMX_VERSION).tgz && cp package/dist/htmx.min.js $(CURDIR)/$(HTMX) \
+	  && rm -rf $$tmp
+
+assets: $(HTMX)
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations -D messages
+
+.env:
+	printf 'SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
+
+run: install .env
+	$(BIN)/flask init-db
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 0.0.0.0:$(PORT) --workers $(WORKERS) 'app:create_app()'
+
+test: install-test
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) static/vendor instance

@@ -1,0 +1,48 @@
+"""What the web pages say for each message key the core returns (Indonesian source, gettext)."""
+from flask_babel import lazy_gettext as _l
+
+ERRORS = {
+    "nik_required": _l("Isi NIK Anda (16 angka di KTP)."),
+    "nik_format": _l("NIK harus 16 angka, tanpa huruf."),
+    "nik_date": _l("NIK ini tidak memuat tanggal lahir yang benar. Periksa lagi angka ke-7 sampai ke-12."),
+    "nik_serial": _l("Empat angka terakhir NIK tidak boleh 0000."),
+    "nik_taken": _l("NIK ini sudah dipakai untuk mendaftar tahun ini. Cek status dengan kode pendaftaran Anda."),
+    "name_required": _l("Isi nama lengkap sesuai KTP."),
+    "name_length": _l("Nama harus 2 sampai 100 huruf."),
+    "name_format": _l("Nama hanya boleh berisi huruf, spasi, titik, koma, tanda petik atau tanda hubung."),
+    "birth_date_required": _l("Isi tanggal lahir Anda."),
+    "birth_date_format": _l("Tulis tanggal lahir seperti 1985-03-12 (tahun-bulan-tanggal)."),
+    "birth_date_mismatch": _l("Tanggal lahir tidak sama dengan tanggal di NIK. Periksa lagi keduanya."),
+    "age_too_old": _l("Program ini untuk pekerja berusia paling tinggi %(max_age)s tahun saat mendaftar."),
+    "age_too_young": _l("Program ini untuk pekerja berusia paling rendah %(min_age)s tahun."),
+    "phone_required": _l("Isi nomor HP Anda."),
+    "phone_invalid": _l("Nomor HP tidak dikenali. Tulis nomor HP Indonesia, misalnya 0812 3456 7890."),
+    "phone_limit": _l("Nomor HP ini sudah dipakai untuk %(max_niks)s pendaftaran. Pakai nomor HP lain."),
+    "occupation_required": _l("Pilih pekerjaan Anda."),
+    "occupation_invalid": _l("Pilih pekerjaan dari daftar."),
+    "kelurahan_required": _l("Pilih kelurahan tempat tinggal Anda (sesuai alamat KTP)."),
+    "kelurahan_invalid": _l("Pilih kelurahan dari daftar."),
+    "region_not_eligible": _l("Program ini hanya untuk warga Kalimantan Timur."),
+    "declaration_required": _l("Centang pernyataan ini jika benar. Tanpa pernyataan ini Anda tidak dapat mendaftar."),
+    "registration_closed": _l("Pendaftaran sedang ditutup."),
+    "not_found": _l("Data tidak ditemukan. Periksa NIK dan kode pendaftaran, atau NIK dan tanggal lahir."),
+    "lookup_incomplete": _l("Isi NIK, lalu kode pendaftaran atau tanggal lahir."),
+    "cannot_cancel": _l("Pendaftaran ini tidak dapat dibatalkan lagi."),
+    "confirm_required": _l("Centang kotak ini untuk membatalkan."),
+}
+
+STATUS = {
+    "waitlisted": _l("Daftar tunggu"),
+    "pending": _l("Dapat tempat, menunggu pemeriksaan"),
+    "approved": _l("Disetujui"),
+    "enrolled": _l("Terdaftar di BPJS Ketenagakerjaan"),
+    "rejected": _l("Ditolak"),
+    "cancelled": _l("Dibatalkan"),
+}
+
+
+def error_text(key, rules):
+    """The sentence for a message key, with the configured numbers filled in."""
+    text = ERRORS.get(key, ERRORS["not_found"])
+    return str(text) % {"max_age": rules["max_age"], "min_age": rules["min_age"],
+                        "max_niks": rules["max_niks_per_phone"]}

@@ -1,0 +1,273 @@
+"""The database proxy, the peewee models and their small query classmethods."""
+import datetime as dt
+import json
+
+from peewee import (
+    AutoField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
+    ForeignKeyField, IntegerField, Model, TextField, fn,
+)
+
+db = DatabaseProxy()
+
+# Statuses that hold a seat in a pool (DESIGN.md, "Lifecycle").
+SEAT_STATUSES = ("pending", "approved", "enrolled")
+STATUSES = ("waitlisted", "pending", "approved", "enrolled", "rejected", "cancelled")
+
+
+def now():
+    """Naive UTC timestamp, the same on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class JSONField(TextField):
+    """A dict stored as JSON text (portable across SQLite and PostgreSQL)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+
+
+class Region(BaseModel):
+    """A Kemendagri region: province, regency/city, district or village."""
+
+    code = CharField(primary_key=True, max_length=16)
+    level = CharField(max_length=10)
+    name = CharField(max_length=80)
+    parent = CharField(max_length=16, null=True, index=True)
+
+    @classmethod
+    def villages_of(cls, regency_code):
+        """Villages (kelurahan) under a regency, ordered by code."""
+        return cls.select().where(
+            (cls.level == "village") & cls.code.startswith(regency_code + ".")
+        ).order_by(cls.code)
+
+    @classmethod
+    def choosable(cls):
+        """Regions a worker may give as domicile: villages, and regencies without loaded villages."""
+        with_villages = {r.code[:5] for r in cls.select(cls.code).where(cls.level == "village")}
+        regencies = [r for r in cls.select().where(cls.level == "regency").order_by(cls.code)
+                     if r.code not in with_villages]
+        villages = list(cls.select().where(cls.level == "village").order_by(cls.code))
+        return villages, regencies
+
+
+class Occupation(BaseModel):
+    """An occupation category and the agency that verifies it."""
+
+    code = CharField(primary_key=True, max_length=32)
+    name_id = CharField(max_length=80)
+    name_en = CharField(max_length=80)
+    agency = CharField(max_length=32)
+    position = IntegerField(default=0)
+
+    @classmethod
+    def menu(cls):
+        """Occupations in the order the form and the SMS menu show them."""
+        return cls.select().order_by(cls.position)
+
+
+class ProgramYear(BaseModel):
+    """A yearly registration window; pools belong to one."""
+
+    year = IntegerField(primary_key=True)
+    is_open = BooleanField(default=True)
+    opens_on = DateField(null=True)
+    closes_on = DateField(null=True)
+    is_current = BooleanField(default=False, index=True)
+
+    @classmethod
+    def current(cls):
+        """The program year registrations go to, or None."""
+        return cls.get_or_none(cls.is_current == True)  # noqa: E712
+
+
+class Pool(BaseModel):
+    """A quota of seats for a region (code prefix) in a program year."""
+
+    id = AutoField()
+    code = CharField(max_length=40)
+    name = CharField(max_length=120)
+    year = ForeignKeyField(ProgramYear, backref="pools", column_name="year")
+    region_prefix = CharField(max_length=16)
+    capacity = IntegerField()
+    held = IntegerField(default=0)
+    priority = IntegerField(default=1)
+    active = BooleanField(default=True)
+    requires_dtks = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("year", "code"), True),)
+
+    @property
+    def left(self):
+        """Seats not held."""
+        return max(self.capacity - self.held, 0)
+
+    def serves(self, region_code):
+        """Whether this pool's region contains region_code."""
+        return region_code == self.region_prefix or region_code.startswith(self.region_prefix + ".")
+
+    @classmethod
+    def of_year(cls, year):
+        """Pools of a program year by priority."""
+        return cls.select().where(cls.year == year).order_by(cls.priority, cls.id)
+
+
+class StaffUser(BaseModel):
+    """A staff account: operator, verifier or admin."""
+
+    id = AutoField()
+    username = CharField(max_length=64, unique=True)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16)
+    kelurahan = ForeignKeyField(Region, null=True, column_name="kelurahan")
+    agency = CharField(max_length=32, null=True)
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+
+
+class Registration(BaseModel):
+    """One worker's registration in one program year."""
+
+    id = AutoField()
+    ref = CharField(max_length=12, unique=True)
+    year = ForeignKeyField(ProgramYear, column_name="year")
+    nik = CharField(max_length=16, index=True)
+    # Equals nik while the registration counts; NULL once cancelled, so the NIK may apply again.
+    nik_active = CharField(max_length=16, null=True)
+    name = CharField(max_length=100)
+    birth_date = DateField()
+    sex = CharField(max_length=1)
+    phone = CharField(max_length=20, index=True)
+    occupation = ForeignKeyField(Occupation, column_name="occupation")
+    region = ForeignKeyField(Region, column_name="region", index=True)
+    pool = ForeignKeyField(Pool, null=True, column_name="pool", index=True)
+    status = CharField(max_length=12)
+    channel = CharField(max_length=10)
+    assisted_by = ForeignKeyField(StaffUser, null=True, column_name="assisted_by")
+    declared_not_participant = BooleanField(default=False)
+    declared_income = BooleanField(default=False)
+    declared_dtks = BooleanField(default=False)
+    kpj = CharField(max_length=20, null=True, index=True)
+    reject_reason = CharField(max_length=40, null=True)
+    reject_note = TextField(null=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            (("year", "nik_active"), True),
+            (("year", "status", "id"), False),
+            (("status", "id"), False),
+        )
+
+    @classmethod
+    def waiting_for(cls, pool):
+        """Waitlisted registrations this pool could take, first come first served."""
+        return cls.select().where(
+            (cls.year == pool.year_id) & (cls.status == "waitlisted")
+            & ((cls.region == pool.region_prefix) | cls.region.startswith(pool.region_prefix + "."))
+        ).order_by(cls.id)
+
+    @classmethod
+    def position_of(cls, registration):
+        """1-based place on the waiting list of its year."""
+        return cls.select().where(
+            (cls.year == registration.year_id) & (cls.status == "waitlisted")
+            & (cls.id <= registration.id)
+        ).count()
+
+    @classmethod
+    def seats_by_phone(cls, year, phone):
+        """How many counting registrations this phone has made this year."""
+        return cls.select().where(
+            (cls.year == year) & (cls.phone == phone) & cls.nik_active.is_null(False)
+        ).count()
+
+    @classmethod
+    def count_held(cls, pool):
+        """Seats held in a pool, counted from registrations (to check the counter)."""
+        return cls.select(fn.COUNT(cls.id)).where(
+            (cls.pool == pool) & cls.status.in_(SEAT_STATUSES)
+        ).scalar()
+
+
+class AuditEvent(BaseModel):
+    """An append-only record of a status change or a staff action."""
+
+    id = AutoField()
+    at = DateTimeField(default=now, index=True)
+    actor = CharField(max_length=80)
+    action = CharField(max_length=40, index=True)
+    registration = ForeignKeyField(Registration, null=True, column_name="registration", index=True)
+    before = CharField(max_length=40, null=True)
+    after = CharField(max_length=40, null=True)
+    detail = JSONField(null=True)
+
+
+class OutboxMessage(BaseModel):
+    """An SMS to send, written in the same transaction as the change that causes it."""
+
+    id = AutoField()
+    created_at = DateTimeField(default=now)
+    phone = CharField(max_length=20)
+    kind = CharField(max_length=24)
+    params = JSONField(default=dict)
+    registration = ForeignKeyField(Registration, null=True, column_name="registration")
+    status = CharField(max_length=12, default="pending")
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=now)
+    sid = CharField(max_length=40, null=True, index=True)
+    error = TextField(null=True)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False),)
+
+
+class SmsInbound(BaseModel):
+    """An inbound SMS by MessageSid, with the reply we gave (for Twilio's retries)."""
+
+    sid = CharField(max_length=40, primary_key=True)
+    phone = CharField(max_length=20, index=True)
+    reply = TextField()
+    created_at = DateTimeField(default=now)
+
+
+class SmsSession(BaseModel):
+    """The state of a guided SMS conversation, one per phone."""
+
+    phone = CharField(max_length=20, primary_key=True)
+    step = CharField(max_length=20)
+    data = JSONField(default=dict)
+    expires_at = DateTimeField()
+
+
+class SmsOptOut(BaseModel):
+    """A phone that sent STOP: no notifications until it sends START."""
+
+    phone = CharField(max_length=20, primary_key=True)
+    at = DateTimeField(default=now)
+
+
+class SchemaMigration(BaseModel):
+    """A migration that has been applied to this database."""
+
+    name = CharField(max_length=80, primary_key=True)
+    applied_at = DateTimeField(default=now)
+
+
+ALL_MODELS = [
+    Region, Occupation, ProgramYear, Pool, StaffUser, Registration, AuditEvent,
+    OutboxMessage, SmsInbound, SmsSession, SmsOptOut,
+]

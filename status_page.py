@@ -1,0 +1,62 @@
+"""The public status check: NIK + code or NIK + birth date; cancel from there."""
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+
+import quota
+from extensions import limiter
+from messages import error_text
+from models import Registration
+from validation import parse_birth_date
+
+bp = Blueprint("status", __name__)
+
+
+def own_registration():
+    """The registration this browser proved it owns, or None."""
+    return Registration.get_or_none(Registration.id == session.get("status_id", 0))
+
+
+@bp.get("/status")
+def form():
+    """The lookup form, or the status this browser already looked up."""
+    reg = own_registration() if request.args.get("lihat") else None
+    if reg is not None:
+        outcome = quota.status(reg)
+        return render_template("status.html", reg=outcome.registration, position=outcome.position)
+    return render_template("status.html", values={}, errors={})
+
+
+@bp.post("/status")
+@limiter.limit("10/minute;60/hour")
+def lookup():
+    """Find the worker's own registration; the same answer for every kind of miss."""
+    values = {k: request.form.get(k, "")[:64] for k in ("nik", "ref", "birth_date")}
+    rules = current_app.config["RULES"]
+    if not values["nik"].strip() or not (values["ref"].strip() or values["birth_date"].strip()):
+        errors = {"nik": error_text("lookup_incomplete", rules)}
+        return render_template("status.html", values=values, errors=errors), 422
+    reg = quota.find_own(values["nik"], ref=values["ref"].strip() or None,
+                         birth_date=parse_birth_date(values["birth_date"]))
+    if reg is None:
+        errors = {"nik": error_text("not_found", rules)}
+        return render_template("status.html", values=values, errors=errors), 422
+    session["status_id"] = reg.id
+    return redirect(url_for("status.form", lihat=1), 303)
+
+
+@bp.route("/status/batal", methods=["GET", "POST"])
+def cancel():
+    """Confirm, then cancel the registration this browser looked up."""
+    reg = own_registration()
+    if reg is None:
+        return redirect(url_for("status.form"), 303)
+    errors = {}
+    if request.method == "POST":
+        if not request.form.get("confirm"):
+            errors["confirm"] = error_text("confirm_required", current_app.config["RULES"])
+        else:
+            outcome = quota.cancel(reg, "worker:web")
+            if outcome.ok:
+                return redirect(url_for("status.form", lihat=1), 303)
+            errors["confirm"] = error_text(next(iter(outcome.errors.values())),
+                                           current_app.config["RULES"])
+    return render_template("status_cancel.html", reg=reg, errors=errors), 422 if errors else 200
