@@ -42,6 +42,8 @@ translations: $(VENV)/.installed
 
 run: install .env
 	$(BIN)/flask init-db
+	# One SMS sender beside the server; it stops when the server stops.
+	$(BIN)/flask sms worker & sender=$$!; trap "kill $$sender" EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind 0.0.0.0:$(PORT) --workers $(WORKERS) 'app:create_app()'
 
 test: install-test
