@@ -1,11 +1,12 @@
 """NIK and phone-number rules: parse, validate, normalise."""
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
 
-NIK_RE = re.compile(r"^\d{16}$")
+NIK_RE = re.compile(r"^[0-9]{16}$")
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class NikError(ValueError):
 
 
 def clean_digits(text):
-    """Drop spaces, dots and dashes people type between digit groups."""
-    return re.sub(r"[\s.\-]", "", text or "")
+    """Fold full-width digits to ASCII; drop spaces, dots and dashes typed between groups."""
+    return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def parse_nik(text, today=None):
