@@ -39,6 +39,8 @@ def create_app(test_config=None):
     if app.config.get("PROXY_COUNT"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1, x_host=1)
 
+    # peewee's DEBUG lines carry query parameters (NIK, name, phone): never let them out.
+    logging.getLogger("peewee").setLevel(logging.INFO)
     open_database(app.config["DATABASE_URL"])
     register_extensions(app)
     register_request_hooks(app)
@@ -102,6 +104,7 @@ def register_request_hooks(app):
 def register_blueprints(app):
     """The public web pages, the SMS door, the staff pages and the CLI."""
     import cli
+    import errors
     import public
     import sms
     import staff
@@ -113,6 +116,7 @@ def register_blueprints(app):
     csrf.exempt(sms.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(staff.bp)
+    errors.register(app)
     cli.register(app)
     sms.register_cli(app)
     staff.register_cli(app)

@@ -79,9 +79,13 @@ def check_birth_date(text, nik):
 
 
 def find_region(code):
-    """A region a worker may choose as domicile (a village, or a regency), or None."""
+    """A region a worker may choose as domicile: a village, or a regency without loaded villages."""
     region = Region.get_or_none(Region.code == (code or "").strip())
-    return region if region is not None and region.level in ("village", "regency") else None
+    if region is None or region.level not in ("village", "regency"):
+        return None
+    if region.level == "regency" and Region.villages_of(region.code).exists():
+        return None
+    return region
 
 
 def validate(applicant, rules, today=None, birth_from_nik=False):

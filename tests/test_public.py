@@ -1,0 +1,180 @@
+"""The public web door through Flask's test client: pages, results, errors, status, cancel."""
+import logging
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from models import OutboxMessage, Pool, Registration
+from tests.conftest import make_app
+from tests.factories import form
+
+CONTRACT = ("nik", "name", "birth_date", "phone", "occupation", "kelurahan",
+            "decl_not_participant", "decl_income")
+
+
+def text_of(response):
+    return response.get_data(as_text=True)
+
+
+def summary_links(response):
+    return re.findall(r'<li><a href="#(\w+)">', text_of(response))
+
+
+def test_home_shows_places_left_per_pool_and_how_to_register_by_sms(client):
+    Pool.update(held=100).where(Pool.code == "kota-balikpapan").execute()
+    page = text_of(client.get("/"))
+    assert "Kuota Kota Balikpapan" in page and "7.000" in page and "12.000" in page
+    assert "DAFTAR#NIK#NAMA#PEKERJAAN#KELURAHAN" in page
+
+
+def test_registration_form_uses_the_public_field_names(client):
+    page = text_of(client.get("/daftar"))
+    for name in CONTRACT:
+        assert f'name="{name}"' in page
+    assert 'inputmode="numeric"' in page and 'value="64.71.01.1001"' in page
+
+
+def test_registering_redirects_to_a_result_with_the_code(client):
+    response = client.post("/daftar", data=form(1))
+    assert response.status_code == 303 and response.headers["Location"].endswith("/daftar/hasil")
+    page = text_of(client.get("/daftar/hasil"))
+    reg = Registration.get()
+    assert f"{reg.ref[:4]}-{reg.ref[4:]}" in page
+    assert "Anda mendapat tempat" in page and "Petugas akan memeriksa" in page
+    assert OutboxMessage.get().kind == "registered"
+
+
+def test_htmx_registration_returns_only_the_result(client):
+    response = client.post("/daftar", data=form(1), headers={"HX-Request": "true"})
+    page = text_of(response)
+    assert response.status_code == 200 and "<html" not in page and 'id="register-result"' in page
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_full_pools_put_the_worker_on_the_waiting_list_with_a_number(client):
+    Pool.update(capacity=0).execute()
+    client.post("/daftar", data=form(1))
+    page = text_of(client.get("/daftar/hasil"))
+    assert "daftar tunggu" in page and "nomor 1" in page
+
+
+def test_every_bad_field_is_named_in_the_summary_and_beside_the_field(client):
+    response = client.post("/daftar", data={"nik": "123", "name": "R2D2", "birth_date": "12/03/1985",
+                                            "phone": "555", "occupation": "x", "kelurahan": "64.71"})
+    page = text_of(response)
+    assert response.status_code == 422
+    assert summary_links(response) == ["nik", "name", "birth_date", "phone", "occupation",
+                                       "kelurahan", "decl_not_participant", "decl_income"]
+    assert page.count("NIK harus 16 angka, tanpa huruf.") == 2
+    assert 'value="R2D2"' in page
+    assert Registration.select().count() == 0
+
+
+def test_htmx_errors_come_back_as_the_form_with_status_422(client):
+    response = client.post("/daftar", data={"nik": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and text_of(response).startswith("\n<form") or "<form" in text_of(response)
+    assert "<html" not in text_of(response)
+
+
+def test_same_nik_twice_is_refused_without_revealing_the_first(client):
+    client.post("/daftar", data=form(1, name="Siti Aminah", phone="081311112222"))
+    response = client.post("/daftar", data=form(1, name="Orang Lain", phone="081399998888"))
+    page = text_of(response)
+    assert response.status_code == 422 and "sudah dipakai" in page
+    assert "Siti" not in page and "1111" not in page and Registration.select().count() == 1
+
+
+def test_inline_check_returns_only_the_message_for_one_field(client):
+    bad = client.post("/daftar/periksa?field=nik", data={"nik": "12"})
+    assert text_of(bad).strip() == '<span class="field-error" id="nik-error">NIK harus 16 angka, tanpa huruf.</span>'
+    good = client.post("/daftar/periksa?field=nik", data={"nik": "6471011203850001"})
+    assert text_of(good).strip() == '<span class="field-error" id="nik-error"></span>'
+    assert client.post("/daftar/periksa?field=evil", data={}).status_code == 204
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(CONTRACT + ("csrf_token", "other")),
+                       st.text(max_size=3000) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+                       max_size=9))
+def test_no_input_gives_a_server_error(client, data):
+    for url in ("/daftar", "/daftar/periksa?field=nik", "/status"):
+        assert client.post(url, data=data).status_code < 500
+
+
+def test_a_very_large_post_is_refused_politely(client):
+    response = client.post("/daftar", data={"name": "x" * 2_000_000})
+    assert response.status_code == 413 and "terlalu besar" in text_of(response)
+
+
+def test_status_by_nik_and_code_then_cancel_frees_the_seat(client):
+    client.post("/daftar", data=form(1))
+    reg = Registration.get()
+    response = client.post("/status", data={"nik": reg.nik, "ref": reg.ref[:4] + "-" + reg.ref[4:]})
+    assert response.status_code == 303
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Dapat tempat, menunggu pemeriksaan" in page and "Batalkan pendaftaran" in page
+    assert client.post("/status/batal", data={}).status_code == 422
+    assert client.post("/status/batal", data={"confirm": "1"}).status_code == 303
+    assert Registration.get().status == "cancelled" and Pool.get(Pool.code == "kota-balikpapan").held == 0
+
+
+def test_status_by_nik_and_birth_date(client):
+    client.post("/daftar", data=form(1))
+    reg = Registration.get()
+    assert client.post("/status", data={"nik": reg.nik, "birth_date": "1985-03-12"}).status_code == 303
+
+
+@pytest.mark.parametrize("data", [
+    {"nik": "6471011203850001", "ref": "AAAA-AAAA"},      # wrong code
+    {"nik": "6471011203859999", "ref": "AAAA-AAAA"},      # unknown NIK
+    {"nik": "6471011203850001", "birth_date": "1985-03-13"},
+])
+def test_a_failed_lookup_never_says_whether_the_nik_exists(client, data):
+    client.post("/daftar", data=form(0))
+    response = client.post("/status", data=data)
+    assert response.status_code == 422 and "Data tidak ditemukan" in text_of(response)
+
+
+def test_cancel_without_a_lookup_goes_back_to_the_form(client):
+    assert client.post("/status/batal", data={"confirm": "1"}).status_code == 303
+
+
+def test_healthz_reports_the_database(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    csp = client.get("/daftar").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+
+
+def test_forms_need_a_csrf_token(sqlite_url):
+    client = make_app(sqlite_url, WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/daftar", data=form(1))
+    assert response.status_code == 400 and "kedaluwarsa" in text_of(response)
+    page = text_of(client.get("/daftar"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/daftar", data={**form(1), "csrf_token": token}).status_code == 303
+
+
+def test_rate_limit_on_status_lookups(sqlite_url):
+    client = make_app(sqlite_url, RATELIMIT_ENABLED=True).test_client()
+    codes = [client.post("/status", data={"nik": "6471011203850001", "ref": "X"}).status_code
+             for _ in range(12)]
+    assert codes[:10] == [422] * 10 and codes[-1] == 429
+
+
+def test_no_personal_data_in_logs(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    data = form(7, name="Rahasia Pribadi")
+    client.post("/daftar", data=data)
+    client.post("/status", data={"nik": data["nik"], "birth_date": data["birth_date"]})
+    logged = caplog.text
+    assert data["nik"] not in logged and "Rahasia" not in logged and data["phone"][1:] not in logged
+
+
+def test_english_is_a_second_locale(client):
+    client.get("/bahasa/en")
+    page = text_of(client.get("/daftar"))
+    assert 'lang="en"' in page and "Full name" in page
