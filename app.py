@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, get_locale
 from flask_compress import Compress
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -65,7 +65,8 @@ def register_extensions(app):
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
     import messages
-    app.jinja_env.globals.update(status_names=messages.STATUS, get_locale=get_locale)
+    app.jinja_env.globals.update(status_names=messages.STATUS, get_locale=get_locale,
+                                 format_date=format_date)
     if not (Path(app.static_folder) / app.config["HTMX_FILE"]).exists():
         logging.getLogger(__name__).warning("htmx is not installed; pages work without it")
 

@@ -1,4 +1,5 @@
 """The public web door: home, registration, inline checks, health, language."""
+import datetime as dt
 from urllib.parse import urlparse
 
 from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
@@ -49,7 +50,7 @@ def index():
     """What the program is, places left, how to register by SMS."""
     year = ProgramYear.current()
     return render_template("index.html", pools=quota.places_left(), year=year,
-                           is_open=quota.registration_open(year))
+                           is_open=quota.registration_open(year), today=dt.date.today())
 
 
 @bp.get("/daftar")

@@ -1,11 +1,12 @@
 """The public web door through Flask's test client: pages, results, errors, status, cancel."""
+import datetime as dt
 import logging
 import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from models import OutboxMessage, Pool, Registration
+from models import OutboxMessage, Pool, ProgramYear, Registration
 from tests.conftest import make_app
 from tests.factories import form
 
@@ -26,6 +27,13 @@ def test_home_shows_places_left_per_pool_and_how_to_register_by_sms(client):
     page = text_of(client.get("/"))
     assert "Kuota Kota Balikpapan" in page and "7.000" in page and "12.000" in page
     assert "DAFTAR#NIK#NAMA#PEKERJAAN#KELURAHAN" in page
+
+
+def test_home_says_until_when_registration_is_open_or_that_it_is_closed(client):
+    ProgramYear.update(closes_on=dt.date(2099, 11, 30)).execute()
+    assert "Pendaftaran dibuka sampai 30 November 2099." in text_of(client.get("/"))
+    ProgramYear.update(is_open=False).execute()
+    assert "Pendaftaran sedang ditutup." in text_of(client.get("/"))
 
 
 def test_registration_form_uses_the_public_field_names(client):

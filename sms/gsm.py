@@ -1,0 +1,65 @@
+"""The GSM-7 alphabet: how long a text is in one SMS, and how to make any text fit it."""
+import unicodedata
+
+SMS_LIMIT = 160
+BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# These take an escape character plus the character: two of the 160.
+EXTENDED = frozenset("^{}\\[~]|€\f")
+LOOKALIKES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u2026": "...", "\u00a0": " ", "\t": " ", "\u2022": "-", "\u00b7": ".",
+}
+
+
+def gsm7_length(text):
+    """Septets text takes in GSM-7, or None when one character forces UCS-2."""
+    length = 0
+    for ch in text:
+        if ch in BASIC:
+            length += 1
+        elif ch in EXTENDED:
+            length += 2
+        else:
+            return None
+    return length
+
+
+def fits(text, limit=SMS_LIMIT):
+    """Whether text is pure GSM-7 and at most `limit` septets."""
+    length = gsm7_length(text)
+    return length is not None and length <= limit
+
+
+def to_gsm7(text):
+    """Replace what GSM-7 lacks: curly quotes and dashes by plain ones, accents dropped, else '?'."""
+    out = []
+    for ch in text or "":
+        if ch in BASIC or ch in EXTENDED:
+            out.append(ch)
+            continue
+        ch = LOOKALIKES.get(ch, ch)
+        if all(c in BASIC for c in ch):
+            out.append(ch)
+            continue
+        plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(plain if plain and all(c in BASIC for c in plain) else "?")
+    return "".join(out)
+
+
+def clip(text, limit):
+    """Cut a GSM-7 text to at most `limit` septets, marking the cut with '..'."""
+    text = to_gsm7(text)
+    if gsm7_length(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        size = 2 if ch in EXTENDED else 1
+        if used + size > limit - 2:
+            break
+        out.append(ch)
+        used += size
+    return "".join(out).rstrip() + ".."

@@ -1,0 +1,117 @@
+"""Every text the SMS door sends, Indonesian first, English second; each fits one SMS."""
+import logging
+import string
+
+from quota import format_ref
+from sms.gsm import SMS_LIMIT, clip, fits, gsm7_length, to_gsm7
+from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
+
+log = logging.getLogger("jaring.sms")
+# The most of each value a reply repeats; a 100-letter name is cut, not sent back whole.
+CAPS = {"name": 18, "job": 16, "place": 22, "pool": 20, "kpj": 20, "ref": 9, "pos": 9,
+        "left": 9, "cap": 9, "options": 60, "menu": 120, "items": 150, "status": 60,
+        "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3}
+ELASTIC = "note"  # takes whatever room the rest of the text leaves
+SHORT_JOBS = {"ojol": "Ojek online", "ojek-pangkalan": "Ojek pangkalan", "nelayan": "Nelayan",
+              "petani": "Petani", "pedagang": "Pedagang kecil", "buruh-harian": "Buruh harian",
+              "kurir": "Kurir", "art": "PRT", "lainnya": "Lainnya"}
+SHORT_JOBS_EN = {"ojol": "Ride-hailing", "ojek-pangkalan": "Motorbike taxi", "art": "Domestic",
+                 "pedagang": "Small trader", "buruh-harian": "Day labourer", "lainnya": "Other"}
+
+
+def placeholders(template):
+    """The names a template fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def compose(template, values):
+    """Fill a template with values cut to their caps; the elastic note gets the room left."""
+    filled = {k: clip(" ".join(str(v).split()), CAPS.get(k, 24)) for k, v in values.items()
+              if k != ELASTIC}
+    text = template.format(**filled, **({ELASTIC: ""} if ELASTIC in values else {}))
+    if values.get(ELASTIC):
+        room = SMS_LIMIT - gsm7_length(text)
+        note = " ".join(str(values[ELASTIC]).split())
+        text = template.format(**filled, note=clip(note, room) if room > 4 else "")
+    return text.strip()
+
+
+def fit(text, key):
+    """The last guard: a text that would not fit one SMS is cut (and the template logged)."""
+    if fits(text):
+        return text
+    log.warning("sms reply %s did not fit one SMS; cut", key)
+    return clip(text, SMS_LIMIT)
+
+
+def say(key, lang="id", **values):
+    """The reply for key in lang, with values filled in, as one GSM-7 SMS."""
+    texts = TEXTS.get(lang, TEXTS["id"])
+    return fit(compose(texts.get(key, TEXTS["id"][key]), values), key)
+
+
+def error(key, lang="id", rules=None):
+    """The SMS for one of the core's error keys."""
+    rules = rules or {}
+    table = ERRORS.get(lang, ERRORS["id"])
+    return fit(compose(table.get(key, table["unknown_error"]), {
+        "max_age": rules.get("max_age", ""), "min_age": rules.get("min_age", ""),
+        "max_niks": rules.get("max_niks_per_phone", "")}), key)
+
+
+def number(n, lang="id"):
+    """1234567 as `1.234.567` (Indonesian) or `1,234,567`."""
+    text = f"{int(n):,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+def job_label(occupation, lang="id"):
+    """A short name of an occupation for menus and summaries."""
+    table = SHORT_JOBS_EN if lang == "en" else SHORT_JOBS
+    name = occupation.name_en if lang == "en" else occupation.name_id
+    return table.get(occupation.code) or (SHORT_JOBS.get(occupation.code) if lang == "en" and
+                                          occupation.code in SHORT_JOBS and occupation.code in
+                                          ("nelayan", "petani", "kurir") and False else None) or name
+
+
+def job_menu(occupations, lang="id"):
+    """`1 Ojek online, 2 Ojek pangkalan, ...` for as many as fit the menu cap."""
+    return join_fitting([f"{i} {clip(job_label(o, lang), 14)}" for i, o in enumerate(occupations, 1)],
+                        CAPS["menu"], ", ")
+
+
+def join_fitting(parts, limit, sep="; ", more=None):
+    """Join parts while they fit in limit septets; `more(n)` says how many were left out."""
+    out = []
+    for i, part in enumerate(parts):
+        candidate = sep.join(out + [to_gsm7(part)])
+        rest = len(parts) - i - 1
+        tail = more(rest) if more and rest else ""
+        if gsm7_length(candidate + tail) > limit:
+            return sep.join(out) + (more(len(parts) - i) if more else "")
+        out.append(to_gsm7(part))
+    return sep.join(out)
+
+
+def status_text(registration, position=None, lang="id"):
+    """A registration's status in a few words (waiting-list place, KPJ, reason)."""
+    words = STATUS.get(lang, STATUS["id"])[registration.status]
+    reason = reason_text(registration.reject_reason, lang)
+    return words.format(pos=number(position or 0, lang), kpj=clip(registration.kpj or "", 20),
+                        reason=clip(reason, CAPS["reason"]))
+
+
+def reason_text(key, lang="id"):
+    """A rejection reason key in plain words."""
+    table = REASONS.get(lang, REASONS["id"])
+    return table.get(key or "", table["other"])
+
+
+def notice(kind, lang="id", **values):
+    """An outbound notification (outbox kind) as one SMS."""
+    return fit(compose(NOTICES.get(lang, NOTICES["id"])[kind], values), kind)
+
+
+def pretty_ref(ref):
+    """`K7P3-QX9M` for a stored code."""
+    return format_ref(ref) if ref and len(ref) == 8 else (ref or "")
