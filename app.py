@@ -30,6 +30,8 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         COMPRESS_ALGORITHM=["gzip"],
+        # Static files (htmx) stream; Flask-Compress leaves gzip out of that list by default.
+        COMPRESS_ALGORITHM_STREAMING=["gzip"],
         COMPRESS_MIN_SIZE=300,
         MAX_CONTENT_LENGTH=1024 * 1024,
         HTMX_FILE=f"vendor/htmx-{HTMX_VERSION}.min.js",

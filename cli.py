@@ -71,3 +71,4 @@ def register(app: Flask):
     """Attach the commands to the app."""
     app.cli.add_command(init_db)
     app.cli.add_command(pool_cli)
+    __import__("ops_cli").register(app)

@@ -30,6 +30,8 @@ def from_environment(instance_path):
         "SESSION_COOKIE_SECURE": env("PUBLIC_BASE_URL", "").startswith("https://"),
         "RULES": rules_from_environment(env),
         "SMS_SESSION_MINUTES": int(env("SMS_SESSION_MINUTES", "30")),
+        "SMS_MAX_ATTEMPTS": int(env("SMS_MAX_ATTEMPTS", "5")),
+        "SMS_RETRY_SECONDS": int(env("SMS_RETRY_SECONDS", "30")),
     }
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from playhouse.db_url import connect
 
 from models import SchemaMigration, db
+from sqlite_writes import QueuedWriteSqliteDatabase
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_PRAGMAS = {
@@ -16,16 +17,30 @@ SQLITE_PRAGMAS = {
 }
 
 
+def pooled(url):
+    """The same URL with a connection pool: reconnecting costs a WAL reset (SQLite) or a login."""
+    scheme, rest = url.split("://", 1)
+    if scheme in ("sqlite", "postgres", "postgresql"):
+        return f"{scheme}+pool://{rest}"
+    return url
+
+
 def open_database(url):
-    """Connect the models' proxy to the database named by url and return it."""
-    params = {}
+    """Connect the models' proxy to the database named by url (pooled) and return it."""
+    if db.obj is not None and hasattr(db.obj, "close_all"):
+        db.obj.close_all()
+    params = {"max_connections": 64, "stale_timeout": 600}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock.
-        params = {"pragmas": SQLITE_PRAGMAS, "lock_type": "IMMEDIATE"}
-    database = connect(url, **params)
+        # Pooled connections move between a server's threads (one at a time).
+        params.update(pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", check_same_thread=False)
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        database = QueuedWriteSqliteDatabase(url[len("sqlite:///"):], **params)
+    else:
+        database = connect(pooled(url), **params)
     db.initialize(database)
     return database
 

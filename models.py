@@ -3,8 +3,8 @@ import datetime as dt
 import json
 
 from peewee import (
-    AutoField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
-    ForeignKeyField, IntegerField, Model, TextField, fn,
+    SQL, AutoField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
+    ForeignKeyField, Index, IntegerField, Model, TextField, fn,
 )
 
 db = DatabaseProxy()
@@ -169,6 +169,17 @@ class Registration(BaseModel):
             (("year", "nik_active"), True),
             (("year", "status", "id"), False),
             (("status", "id"), False),
+            # The staff queue: each filter by equality, then id order (keyset pages, no sort).
+            (("year", "status", "region", "id"), False),
+            (("year", "status", "occupation", "id"), False),
+            (("year", "status", "pool", "id"), False),
+            (("year", "status", "channel", "id"), False),
+            Index("registration_year_status_kecamatan_id", "registration",
+                  [SQL("year"), SQL("status"), SQL("substr(region, 1, 8)"), SQL("id")]),
+            Index("registration_name_lower", "registration", [SQL("lower(name)")]),
+            Index("registration_birth_date_name", "registration",  # "same person?" flag
+                  [SQL("birth_date"), SQL("lower(name)")]),
+            (("year", "created_at"), False),  # registrations per day on the dashboard
         )
 
     @classmethod

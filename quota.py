@@ -150,33 +150,33 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
     with db.atomic():
         if Registration.seats_by_phone(year, clean.phone) >= rules["max_niks_per_phone"]:
             return fail("phone", "phone_limit")
-        registration = insert_registration(applicant, clean, year, channel, assisted_by)
+        registration = insert_registration(applicant, clean, year, channel, assisted_by, open_pools)
         if registration is None:
             return fail("nik", "nik_taken")
-        for pool in open_pools:
-            if take_seat(pool):
-                registration.pool, registration.status = pool, "pending"
-                registration.save()
-                break
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
         audit(actor, "register", registration, None, registration.status)
+        position = None if registration.pool_id else Registration.position_of(registration)
         # An SMS registration is confirmed by the reply itself; other channels get a text.
-        if channel != "sms":
-            queue_sms(registration, "registered" if registration.pool_id else "waitlisted")
-    position = Registration.position_of(registration) if registration.status == "waitlisted" else None
+        if channel != "sms" and position is None:
+            queue_sms(registration, "registered")
+        elif channel != "sms":
+            queue_sms(registration, "waitlisted", position=position)
     return Outcome(True, registration=registration, position=position)
 
 
-def insert_registration(applicant, clean, year, channel, assisted_by):
-    """Insert a waitlisted row; None when the NIK already counts this year."""
+def insert_registration(applicant, clean, year, channel, assisted_by, pools):
+    """Hold a seat in the first pool with one free and insert the row; None if the NIK counts."""
     for _ in range(5):
         try:
+            # A savepoint: a refused row (NIK taken) gives its seat back with it.
             with db.atomic():
+                pool = next((p for p in pools if take_seat(p)), None)
                 return Registration.create(
                     ref=new_ref(), year=year, nik=clean.nik.value, nik_active=clean.nik.value,
                     name=clean.name, birth_date=clean.birth_date, sex=clean.nik.sex,
                     phone=clean.phone, occupation=clean.occupation, region=clean.region,
-                    status="waitlisted", channel=channel, assisted_by=assisted_by,
+                    pool=pool, status="pending" if pool else "waitlisted",
+                    channel=channel, assisted_by=assisted_by,
                     declared_not_participant=applicant.decl_not_participant,
                     declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks)
         except IntegrityError:
@@ -242,9 +242,11 @@ def change_status(registration_id, allowed, new_status, actor, action, sms=None,
     return Outcome(True, registration=registration, promoted=promoted)
 
 
-def cancel(registration, actor):
+def cancel(registration, actor, notify=True):
     """The worker withdraws; a held seat goes back and the waiting list moves."""
-    return change_status(registration.id, CANCELLABLE, "cancelled", actor, "cancel", sms="cancelled")
+    # notify=False: the worker's own phone hears it already (the SMS door's reply is the notice).
+    return change_status(registration.id, CANCELLABLE, "cancelled", actor, "cancel",
+                         sms="cancelled" if notify else None)
 
 
 def approve(registration, actor):

@@ -9,7 +9,7 @@ from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
 log = logging.getLogger("jaring.sms")
 # The most of each value a reply repeats; a 100-letter name is cut, not sent back whole.
 CAPS = {"name": 18, "job": 16, "place": 22, "pool": 20, "kpj": 20, "ref": 9, "pos": 9,
-        "left": 9, "cap": 9, "options": 60, "menu": 120, "items": 150, "status": 60,
+        "left": 9, "cap": 9, "options": 60, "menu": 120, "items": 160, "status": 60,
         "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3}
 ELASTIC = "note"  # takes whatever room the rest of the text leaves
 SHORT_JOBS = {"ojol": "Ojek online", "ojek-pangkalan": "Ojek pangkalan", "nelayan": "Nelayan",
@@ -67,11 +67,9 @@ def number(n, lang="id"):
 
 def job_label(occupation, lang="id"):
     """A short name of an occupation for menus and summaries."""
-    table = SHORT_JOBS_EN if lang == "en" else SHORT_JOBS
-    name = occupation.name_en if lang == "en" else occupation.name_id
-    return table.get(occupation.code) or (SHORT_JOBS.get(occupation.code) if lang == "en" and
-                                          occupation.code in SHORT_JOBS and occupation.code in
-                                          ("nelayan", "petani", "kurir") and False else None) or name
+    if lang == "en":
+        return SHORT_JOBS_EN.get(occupation.code) or occupation.name_en
+    return SHORT_JOBS.get(occupation.code) or occupation.name_id
 
 
 def job_menu(occupations, lang="id"):
@@ -115,3 +113,24 @@ def notice(kind, lang="id", **values):
 def pretty_ref(ref):
     """`K7P3-QX9M` for a stored code."""
     return format_ref(ref) if ref and len(ref) == 8 else (ref or "")
+
+
+def place_label(name):
+    """`Kabupaten Penajam Paser Utara` -> `Kab. Penajam Paser Utara`."""
+    return name.replace("Kabupaten ", "Kab. ")
+
+
+def pool_label(name):
+    """`Kuota Provinsi Kalimantan Timur` -> `Prov. Kaltim`: a pool's name short enough for SMS."""
+    for long, short in (("Kuota ", ""), ("Provinsi ", "Prov. "), ("Kalimantan Timur", "Kaltim")):
+        name = name.replace(long, short)
+    return name.strip()
+
+
+def say_list(key, lang, parts, **values):
+    """A reply whose {items} are as many of parts as fit, then `(+n lagi)`."""
+    texts = TEXTS.get(lang, TEXTS["id"])
+    room = SMS_LIMIT - gsm7_length(compose(texts[key], dict(values, items="")))
+    more = texts["more"]
+    items = join_fitting(parts, room, more=lambda n: more.format(n=n))
+    return say(key, lang, items=items, **values)

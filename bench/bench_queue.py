@@ -1,0 +1,146 @@
+"""Staff queue server time with 1,000,000 registrations in SQLite: first, filtered, deep and search pages."""
+import datetime as dt
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import percentile, row
+from database import migrate
+from models import Occupation, Pool, ProgramYear, Region, StaffUser, db
+from quota import REF_ALPHABET
+from seed import seed
+
+ROWS = 1_000_000
+BATCH = 50_000
+RUNS = 20
+GOAL = "≤ 50 ms"
+FIRST = ("Budi", "Siti", "Agus", "Dewi", "Rudi", "Sri", "Andi", "Nur", "Joko", "Rina", "Hendra",
+         "Yanti", "Dedi", "Wati", "Eko", "Lina", "Bambang", "Ratna", "Ahmad", "Fitri", "Iwan",
+         "Maya", "Slamet", "Putri", "Hasan", "Indah", "Yusuf", "Ani", "Rahmat", "Desi")
+LAST = ("Santoso", "Wijaya", "Saputra", "Hidayat", "Lestari", "Kusuma", "Pratama", "Rahman",
+        "Nugroho", "Setiawan", "Siregar", "Hasibuan", "Daeng", "Sitorus", "Gunawan", "Purnomo",
+        "Syahputra", "Wahyudi", "Halim", "Anwar", "Ramadhan", "Susanto", "Firmansyah", "Aritonang")
+# Status mix: mostly pending, so the verifiers' queue itself holds about half a million rows.
+STATUS_MIX = (("pending", 50), ("approved", 10), ("enrolled", 5), ("waitlisted", 25),
+              ("rejected", 5), ("cancelled", 5))
+CHANNEL_MIX = (("web", 60), ("sms", 30), ("assisted", 10))
+COLUMNS = ("ref", "year", "nik", "nik_active", "name", "birth_date", "sex", "phone", "occupation",
+           "region", "pool", "status", "channel", "declared_not_participant", "declared_income",
+           "declared_dtks", "created_at", "updated_at")
+
+
+def ref_of(i):
+    """A unique, random-looking 8-character code for row i (an invertible scramble in base 23)."""
+    n, out = (i * 2_654_435_761 + 97_531) % 23 ** 8, []
+    for _ in range(8):
+        n, digit = divmod(n, 23)
+        out.append(REF_ALPHABET[digit])
+    return "".join(out)
+
+
+def weighted(mix, rng):
+    """Pick a value from ((value, weight), …)."""
+    values, weights = zip(*mix)
+    return rng.choices(values, weights)[0]
+
+
+def make_rows(year, villages, regencies, occupations, pools, start, rng):
+    """Yield valid-looking registration tuples, oldest first, spread over the last 90 days."""
+    base_birth = dt.date(1962, 1, 1)
+    for i in range(ROWS):
+        birth = base_birth + dt.timedelta(days=(i * 7919) % 16_000)  # 1962 … 2005, all ages 18–64
+        female = i % 2 == 1
+        region = rng.choice(villages) if i % 20 else rng.choice(regencies)
+        issued = region[:8].replace(".", "") if len(region) > 5 else region.replace(".", "") + "01"
+        if i % 25 == 0:
+            issued = "647201"  # KTP issued elsewhere: the region flag
+        day = birth.day + 40 if female else birth.day
+        nik = f"{issued}{day:02d}{birth.month:02d}{birth.year % 100:02d}{i // 16_000 + 1:04d}"
+        status = weighted(STATUS_MIX, rng)
+        pool = pools["kota-balikpapan"] if region.startswith("64.71") else pools["prov-kaltim"]
+        created = start + dt.timedelta(seconds=i * 90 * 86400 / ROWS)
+        phone = f"+62812{(i - i % 3 if i % 40 == 0 else i):08d}"  # a few phones with several NIKs
+        yield (ref_of(i), year, nik, None if status == "cancelled" else nik,
+               f"{rng.choice(FIRST)} {rng.choice(LAST)}", birth.isoformat(), "F" if female else "M",
+               phone, rng.choice(occupations), region,
+               pool if status in ("pending", "approved", "enrolled", "rejected") else None,
+               status, weighted(CHANNEL_MIX, rng), 1, 1, 0, created.isoformat(" "), created.isoformat(" "))
+
+
+def fill(path):
+    """Create, seed and fill the database at path; return the program year."""
+    db.connect(reuse_if_open=True)
+    migrate()
+    seed()
+    year = ProgramYear.current().year
+    villages = [r.code for r in Region.select().where(Region.level == "village")]
+    regencies = [r.code for r in Region.select().where((Region.level == "regency") & ~Region.code.startswith("64.71"))]
+    occupations = [o.code for o in Occupation.select()]
+    pools = {p.code: p.id for p in Pool.of_year(year)}
+    db.close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    sql = f"INSERT INTO registration ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    rows = make_rows(year, villages, regencies, occupations, pools,
+                     dt.datetime.now() - dt.timedelta(days=90), random.Random(20251125))
+    while batch := [r for _, r in zip(range(BATCH), rows)]:
+        with conn:
+            conn.executemany(sql, batch)
+    # No ANALYZE: a real database rarely has planner statistics, so the queries must not need them.
+    with conn:  # seats held must agree with the rows, and never exceed capacity
+        conn.execute("UPDATE pool SET held = (SELECT COUNT(*) FROM registration r WHERE r.pool = pool.id "
+                     "AND r.status IN ('pending', 'approved', 'enrolled'))")
+        conn.execute("UPDATE pool SET capacity = held")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.close()
+    return year
+
+
+def timed(client, path, runs=RUNS):
+    """Server times in ms of GET path (status checked), after one warm-up."""
+    assert client.get(path).status_code == 200
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return times
+
+
+def run():
+    """Fill 1M rows, log in as a verifier, then time four kinds of queue page."""
+    from app import create_app
+    from staff.auth import hash_password
+    with tempfile.TemporaryDirectory(prefix="jaring-bench-queue-") as tmp:
+        path = Path(tmp) / "jaring.sqlite3"
+        app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench",
+                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+        t0 = time.perf_counter()
+        fill(str(path))
+        fill_seconds = time.perf_counter() - t0
+        with app.app_context(), db.connection_context():
+            StaffUser.create(username="bench", role="verifier", password_hash=hash_password("bench-password"))
+        client = app.test_client()
+        assert client.post("/staff/masuk", data={"username": "bench", "password": "bench-password"}).status_code == 303
+        deep, nik = db.execute_sql("SELECT id, nik FROM registration WHERE status = 'pending' ORDER BY id "
+                                   "LIMIT 1 OFFSET 450000").fetchone()
+        db.close()
+        pages = {
+            "first page": "/staff",
+            "filtered page (kecamatan + occupation)": "/staff?kecamatan=64.71.05&occupation=nelayan",
+            "flagged-only page": "/staff?flag=any",
+            "deep keyset page": f"/staff?after={deep}",
+            "search by name": "/staff?q=Slamet+Siregar",
+            "search by NIK": f"/staff?status=all&q={nik}",
+        }
+        results = [row("fill 1,000,000 registrations", fill_seconds, "s")]
+        for name, url in pages.items():
+            times = timed(client, url)
+            results.append(row(f"queue {name}, median", statistics.median(times), "ms", GOAL))
+            results.append(row(f"queue {name}, p95", percentile(times, 95), "ms", GOAL))
+        return results

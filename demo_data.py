@@ -1,0 +1,147 @@
+"""Realistic fake registrations for demos, training and benchmarks, inserted in bulk."""
+import datetime as dt
+import random
+from collections import Counter
+
+import quota
+from checks import seat_problems
+from models import SEAT_STATUSES, Occupation, Pool, ProgramYear, Region, Registration, db, now
+
+MEN = ("Budi", "Ahmad", "Muhammad", "Rahmat", "Andi", "Syamsul", "Agus", "Hendra", "Yusuf",
+       "Rizky", "Dedi", "Joko", "Arif", "Bambang", "Fajar", "Irwan", "Slamet", "Wahyu", "Daeng")
+WOMEN = ("Siti", "Nur", "Dewi", "Sri", "Rina", "Fitri", "Aminah", "Wulan", "Yuliana", "Ratna",
+         "Hasanah", "Kartini", "Lestari", "Maya", "Nurul", "Putri", "Rahmawati", "Indah")
+FAMILY = ("Santoso", "Saputra", "Hidayat", "Wijaya", "Pratama", "Lubis", "Hasibuan", "Rahman",
+          "Setiawan", "Kurniawan", "Nugroho", "Sulistyo", "Pangeran", "Ismail", "Hamzah", "")
+PREFIXES = ("811", "812", "813", "821", "822", "852", "853", "857", "858", "877", "878", "895")
+WORK = {"ojol": 30, "ojek-pangkalan": 8, "nelayan": 10, "petani": 5, "pedagang": 20,
+        "buruh-harian": 14, "kurir": 6, "art": 4, "lainnya": 3}
+CHANNELS = {"web": 45, "sms": 25, "assisted": 30}
+# NIK regions of people first registered elsewhere (Java, Sulawesi, other Kaltim regencies).
+BORN = ("357801", "737101", "327301", "730801", "640201", "647201", "647401")
+REASONS = ("not_resident", "already_participant", "income", "age", "duplicate", "documents")
+MIX = {"pending": 0.45, "approved": 0.35, "enrolled": 0.20}
+FIELDS = ("ref", "year", "nik", "nik_active", "name", "birth_date", "sex", "phone", "occupation",
+          "region", "pool", "status", "channel", "declared_not_participant", "declared_income",
+          "declared_dtks", "kpj", "reject_reason", "created_at", "updated_at")
+CHUNK = 20_000
+
+
+class Maker:
+    """Draws one fake registration at a time; remembers codes and NIKs so none repeats."""
+
+    def __init__(self, year, rng):
+        self.year, self.rng = year, rng
+        self.places = [r.code for r in Region.select().where(Region.level == "village")]
+        self.places += [r.code for r in Region.choosable()[1]]
+        self.weights = [8 if c.startswith("64.71.") else 1 for c in self.places]
+        self.work = [c for c in WORK if Occupation.get_or_none(Occupation.code == c)] or \
+            [o.code for o in Occupation.select()]
+        used = Registration.select(Registration.ref, Registration.nik, Registration.kpj).tuples()
+        self.refs, self.niks, self.kpjs = set(), set(), set()
+        for ref, nik, kpj in used:
+            self.refs.add(ref)
+            self.niks.add(nik)
+            self.kpjs.add(kpj)
+        self.end = min(dt.datetime(year - 1, 11, 30, 16), now())
+
+    def unique(self, taken, draw):
+        """A value from draw() that is not in taken (and is now)."""
+        value = draw()
+        while value in taken:
+            value = draw()
+        taken.add(value)
+        return value
+
+    def nik(self, region, birth, female):
+        """A NIK of the right shape: first-registered region, birth date (+40 for women), serial."""
+        rng, day = self.rng, birth.day + (40 if female else 0)
+        district = region[6:8] if region.count(".") == 3 else f"{rng.randint(1, 9):02d}"
+        home = region[:5].replace(".", "") + district if rng.random() < 0.85 else rng.choice(BORN)
+        return self.unique(self.niks, lambda: f"{home}{day:02d}{birth:%m%y}{rng.randint(1, 9999):04d}")
+
+    def row(self, when):
+        """One registration's column values, status and pool left for the caller to decide."""
+        rng = self.rng
+        region = rng.choices(self.places, self.weights)[0]
+        work = rng.choices(self.work, [WORK.get(w, 1) for w in self.work])[0]
+        female = rng.random() < (0.85 if work == "art" else 0.25)
+        birth = dt.date(self.year - rng.randint(20, 63), rng.randint(1, 12), rng.randint(1, 28))
+        name = f"{rng.choice(WOMEN if female else MEN)} {rng.choice(FAMILY)}".strip()
+        nik = self.nik(region, birth, female)
+        phone = f"+62{rng.choice(PREFIXES)}{rng.randint(0, 99_999_999):08d}"
+        ref = self.unique(self.refs, lambda: "".join(rng.choices(quota.REF_ALPHABET, k=quota.REF_LENGTH)))
+        return dict(ref=ref, year=self.year, nik=nik, nik_active=nik, name=name, birth_date=birth,
+                    sex="F" if female else "M", phone=phone, occupation=work, region=region,
+                    pool=None, status="waitlisted",
+                    channel=rng.choices(list(CHANNELS), list(CHANNELS.values()))[0],
+                    declared_not_participant=True, declared_income=True,
+                    declared_dtks=rng.random() < 0.5, kpj=None, reject_reason=None,
+                    created_at=when, updated_at=when)
+
+    def decide(self, row, pools, free, mix, rejected, cancelled):
+        """Give a row its status: a seat while a serving pool has one, else the waiting list."""
+        rng, roll = self.rng, self.rng.random()
+        pool = next((p for p in pools if p.serves(row["region"]) and free[p.id] > 0), None)
+        if roll < cancelled:
+            row.update(status="cancelled", nik_active=None)
+        elif roll < cancelled + rejected:
+            row.update(status="rejected", pool=pool and pool.id, reject_reason=rng.choice(REASONS))
+        elif pool is not None:
+            free[pool.id] -= 1
+            status = rng.choices(list(mix), list(mix.values()))[0]
+            row.update(status=status, pool=pool.id)
+            if status == "enrolled":
+                row["kpj"] = self.unique(self.kpjs, lambda: f"25{rng.randint(0, 999_999_999):09d}")
+        return row
+
+
+def generate(n, seed=None, mix=None, rejected=0.04, cancelled=0.03, progress=None, actor="cli"):
+    """Insert n fake registrations in the current year; return {status: count}. Keeps the seat rule."""
+    year = ProgramYear.current()
+    maker = Maker(year.year, random.Random(seed))
+    span = dt.timedelta(days=90).total_seconds()
+    times = sorted(maker.end - dt.timedelta(seconds=maker.rng.random() * span) for _ in range(n))
+    made = Counter()
+    for start in range(0, n, CHUNK):
+        made.update(insert_chunk(maker, year, times[start:start + CHUNK], mix or MIX,
+                                 rejected, cancelled))
+        if progress:
+            progress(len(times[start:start + CHUNK]))
+    recount_held(year, actor, n)
+    return dict(made)
+
+
+def locked_pools(year):
+    """The year's open pools, row-locked on PostgreSQL (SQLite's BEGIN IMMEDIATE locks it all)."""
+    query = Pool.of_year(year).where(Pool.active == True)  # noqa: E712
+    return list(query.for_update() if db.for_update else query)
+
+
+def insert_chunk(maker, year, times, mix, rejected, cancelled):
+    """One transaction: draw rows for times, insert them, count their seats into the pools."""
+    with db.atomic():
+        pools = locked_pools(year)
+        free = {p.id: p.capacity - p.held for p in pools}
+        rows = [maker.decide(maker.row(when), pools, free, mix, rejected, cancelled) for when in times]
+        fields = [getattr(Registration, f) for f in FIELDS]
+        for i in range(0, len(rows), 400):
+            Registration.insert_many([tuple(r[f] for f in FIELDS) for r in rows[i:i + 400]],
+                                     fields=fields).execute()
+        for pool in pools:
+            taken = pool.capacity - pool.held - free[pool.id]
+            if taken and not Pool.update(held=Pool.held + taken).where(
+                    (Pool.id == pool.id) & (Pool.held + taken <= Pool.capacity)).execute():
+                raise RuntimeError("a pool changed while demo data was written")
+    return Counter(r["status"] for r in rows)
+
+
+def recount_held(year, actor, n):
+    """Set every pool's held counter of year from its seat-holding rows; refuse an oversold pool."""
+    with db.atomic():
+        for pool in Pool.of_year(year).for_update() if db.for_update else Pool.of_year(year):
+            Pool.update(held=Registration.count_held(pool)).where(Pool.id == pool.id).execute()
+        problems = seat_problems()
+        if problems:
+            raise RuntimeError(f"seat rule broken after demo data: {problems}")
+        quota.audit(actor, "demo_data", after=str(n), year=year.year)

@@ -1,0 +1,188 @@
+"""Import of BPJS membership numbers (KPJ) from CSV or XLSX: check each row, then enrol matches."""
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+
+import quota
+from identity import NikError, clean_digits, mask_nik, parse_nik
+from models import Registration
+from program_year import year_number
+
+KPJ_RE = re.compile(r"^[0-9]{8,16}$")  # BPJS's exact length is unconfirmed: digits, 8 to 16
+NIK_HEADERS = {"nik", "no nik", "nomor nik", "nik peserta", "no ktp", "nomor ktp"}
+KPJ_HEADERS = {"kpj", "no kpj", "nomor kpj", "no peserta", "nomor peserta", "kpj peserta"}
+RESULTS = ("matched", "unknown_nik", "already_enrolled", "malformed", "not_approved",
+           "conflict", "duplicate")
+CHUNK = 500
+
+
+class ImportFileError(ValueError):
+    """The file is not a CSV or XLSX with a NIK and a KPJ column."""
+
+
+@dataclass
+class RowResult:
+    """What one row of the file is (or did): a RESULTS key, with the registration's code if found."""
+
+    line: int
+    result: str
+    ref: str = ""
+    nik_masked: str = ""
+    detail: str = ""
+    applied: bool = False
+    kpj: str = field(default="", repr=False)
+    registration_id: int = field(default=None, repr=False)
+
+
+@dataclass
+class Report:
+    """Every row's result, in file order."""
+
+    rows: list
+    applied: bool = False
+
+    @property
+    def counts(self):
+        """{result: how many rows}, every result present."""
+        counted = Counter(r.result for r in self.rows)
+        return {key: counted.get(key, 0) for key in RESULTS}
+
+
+def cell_text(value):
+    """A cell as text; a number keeps every digit (Excel may have stored a NIK as a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_header(cells):
+    """(nik column, kpj column) if this row is the header, else None."""
+    names = [" ".join(cell_text(c).lower().replace("_", " ").replace(".", " ").split()) for c in cells]
+    nik = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
+    kpj = next((i for i, n in enumerate(names) if n in KPJ_HEADERS), None)
+    return (nik, kpj) if nik is not None and kpj is not None else None
+
+
+def table(fileobj):
+    """The file's rows as lists of cells: XLSX (first sheet) or CSV (comma, semicolon or tab)."""
+    start = fileobj.read(4)
+    fileobj.seek(0)
+    if start == b"PK\x03\x04":
+        try:
+            book = load_workbook(fileobj, read_only=True, data_only=True)
+        except Exception as error:  # noqa: BLE001 - any unreadable workbook is the same answer
+            raise ImportFileError("not a readable XLSX file") from error
+        yield from book.active.iter_rows(values_only=True)
+        return
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+    try:
+        first = text.readline()
+        # Excel in an Indonesian locale saves CSV with semicolons.
+        delimiter = max(",;\t", key=first.count)
+        text.seek(0)
+        yield from csv.reader(text, delimiter=delimiter)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ImportFileError("not a UTF-8 CSV file") from error
+    finally:
+        text.detach()  # leave the caller's file open
+
+
+def read_rows(fileobj):
+    """(line, nik text, kpj text) for each non-empty row after the header."""
+    columns = None
+    for line, cells in enumerate(table(fileobj), start=1):
+        cells = list(cells or ())
+        if columns is None:
+            columns = is_header(cells)
+            if columns is None and line >= 10:
+                break
+            continue
+        values = [cell_text(cells[i]) if i < len(cells) else "" for i in columns]
+        if any(values):
+            yield line, values[0], values[1]
+    if columns is None:
+        raise ImportFileError("no header row with a NIK and a KPJ column")
+
+
+def classify(chunk, year, seen):
+    """RowResults for a chunk of (line, nik, kpj), looked up with two queries."""
+    parsed, results = [], []
+    for line, nik_text, kpj_text in chunk:
+        nik, kpj = clean_digits(nik_text), clean_digits(kpj_text)
+        try:
+            parse_nik(nik)
+        except NikError:
+            results.append(RowResult(line, "malformed", detail="nik_format"))
+            continue
+        if not KPJ_RE.match(kpj):
+            results.append(RowResult(line, "malformed", nik_masked=mask_nik(nik), detail="kpj_format"))
+            continue
+        parsed.append((line, nik, kpj))
+    niks = [nik for _, nik, _ in parsed]
+    found = {}
+    for reg in (Registration.select().where((Registration.year == year) & Registration.nik.in_(niks))
+                .order_by(Registration.nik_active.is_null(True), Registration.id.desc())):
+        found.setdefault(reg.nik, reg)
+    kpj_owner = {r.kpj: r.nik for r in Registration.select(Registration.kpj, Registration.nik)
+                 .where(Registration.kpj.in_([k for _, _, k in parsed]))}
+    for line, nik, kpj in parsed:
+        reg = found.get(nik)
+        row = RowResult(line, "matched", ref=reg.ref if reg else "", nik_masked=mask_nik(nik),
+                        kpj=kpj, registration_id=reg.id if reg else None)
+        if nik in seen:
+            row.result, row.detail = "duplicate", f"line {seen[nik]}"
+        elif reg is None:
+            row.result = "unknown_nik"
+        elif reg.status == "enrolled":
+            row.result = "already_enrolled" if reg.kpj == kpj else "conflict"
+            row.detail = "" if reg.kpj == kpj else "enrolled_with_other_kpj"
+        elif reg.status != "approved":
+            row.result, row.detail = "not_approved", reg.status
+        elif kpj_owner.get(kpj, nik) != nik:
+            row.result, row.detail = "conflict", "kpj_of_other_nik"
+        seen.setdefault(nik, line)
+        results.append(row)
+    return sorted(results, key=lambda r: r.line)
+
+
+def import_kpj(fileobj, apply=False, actor="cli", year=None, progress=None):
+    """Check every row (dry run); with apply, enrol each match through the core (which sends the SMS)."""
+    year, seen, rows, chunk = year_number(year), {}, [], []
+    for item in read_rows(fileobj):
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            rows += settle(classify(chunk, year, seen), apply, actor, progress)
+            chunk = []
+    rows += settle(classify(chunk, year, seen), apply, actor, progress)
+    return Report(rows, applied=apply)
+
+
+def settle(results, apply, actor, progress):
+    """Enrol the matched rows of a chunk when applying; report progress."""
+    for row in results:
+        if apply and row.result == "matched":
+            outcome = quota.record_membership(Registration(id=row.registration_id), row.kpj, actor)
+            row.applied = outcome.ok
+            if not outcome.ok:
+                row.result, row.detail = "not_approved", "changed_meanwhile"
+    if progress:
+        progress(len(results))
+    return results
+
+
+def row_count(fileobj):
+    """About how many data rows the file has (for a progress bar); the file is rewound."""
+    start = fileobj.read(4)
+    fileobj.seek(0)
+    if start == b"PK\x03\x04":
+        total = (load_workbook(fileobj, read_only=True).active.max_row or 1) - 1
+    else:
+        total = sum(1 for _ in fileobj) - 1
+    fileobj.seek(0)
+    return max(total, 0)

@@ -1,0 +1,148 @@
+"""Running the program year from the command line: export, import-kpj, backup, restore, demo-data."""
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from tqdm import tqdm
+
+import backup as backups
+import demo_data
+import exports
+import kpj_import
+import quota
+import year_cli
+from checks import seat_problems, table_counts
+from models import db
+
+export_cli = AppGroup("export", help="Approved registrations for BPJS, or the decree list.")
+
+
+def bar(total, unit):
+    """A progress bar on stderr (stdout may carry the export itself); counts only, no personal data."""
+    return tqdm(total=total, unit=unit, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+
+
+def export_command(kind, summary):
+    """A `flask export <kind>` command."""
+    @export_cli.command(kind, help=f"Write {summary} as CSV or XLSX.")
+    @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+    @click.option("--output", "-o", default="-", help="File to write ('-' = stdout).")
+    @click.option("--columns", help=f"Comma-separated keys (default: ${exports.ENV[kind]} or "
+                  f"{','.join(exports.DEFAULTS[kind])}). Known: {', '.join(exports.COLUMNS)}.")
+    @click.option("--year", type=int, help="Program year (default: the current one).")
+    def command(fmt, output, columns, year):
+        try:
+            columns = exports.columns_for(kind, columns)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--columns")
+        with db.connection_context():
+            total = exports.count_rows(kind, year)
+            writer = exports.write_csv if fmt == "csv" else exports.write_xlsx
+            with bar(total, "rows") as progress, click.open_file(output, "wb", atomic=output != "-") as out:
+                writer(out, kind, year, columns, progress.update)
+        click.echo(f"export {kind}: {total} rows, {len(columns)} columns, {fmt} -> {output}",
+                   err=output == "-")
+    return command
+
+
+export_command("bpjs", "approved registrations for BPJS collective registration")
+export_command("decree", "the decree list (approved and enrolled) by kecamatan and kelurahan")
+
+
+@click.command("import-kpj")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--apply", "apply_", is_flag=True, help="Enrol the matched rows (default: dry run).")
+@click.option("--year", type=int, help="Program year (default: the current one).")
+@click.option("--problems-only", is_flag=True, help="List only rows that are not matched.")
+def import_kpj(path, apply_, year, problems_only):
+    """Match BPJS membership numbers (CSV/XLSX with NIK and KPJ columns) to approved registrations."""
+    with db.connection_context(), open(path, "rb") as f:
+        with bar(kpj_import.row_count(f), "rows") as progress:
+            try:
+                report = kpj_import.import_kpj(f, apply=apply_, actor="cli", year=year,
+                                               progress=progress.update)
+            except kpj_import.ImportFileError as error:
+                raise click.ClickException(str(error))
+    for row in report.rows:
+        if not (problems_only and row.result == "matched"):
+            code = quota.format_ref(row.ref) if row.ref else ""
+            parts = [row.result + (" (enrolled)" if row.applied else ""), code, row.detail]
+            click.echo(f"line {row.line}: " + " ".join(p for p in parts if p))
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.counts.items() if n)
+    if apply_:
+        enrolled = sum(r.applied for r in report.rows)
+        click.echo(f"Applied: {enrolled} enrolled, SMS queued. Rows: {counts or 'none'}.")
+    else:
+        click.echo(f"Dry run, nothing changed. Rows: {counts or 'none'}. Run with --apply to enrol.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Copy the database to PATH while the server runs (SQLite backup API, or pg_dump)."""
+    url = current_app.config["DATABASE_URL"]
+    with db.connection_context():
+        total, unit = backups.size_hint(url)
+    try:
+        with bar(total, unit) as progress:
+            done = backups.backup(url, path, progress.update)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Backup of the {done.kind} database written to {done.path}: "
+               f"{done.size:,} bytes, {done.steps} {unit}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+def restore_command(path, yes):
+    """Replace the database with a backup (stop the server and the SMS worker first)."""
+    url = current_app.config["DATABASE_URL"]
+    if not yes:
+        click.confirm("This replaces every row of the database. Continue?", abort=True)
+    try:
+        with bar(None, "steps") as progress:
+            done = backups.restore(url, path, progress.update)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error))
+    with db.connection_context():
+        counts, problems = table_counts(), seat_problems()
+    click.echo(f"Restored {done.path} into the {done.kind} database: "
+               f"{counts.get('registration', 0)} registrations, {counts.get('pool', 0)} pools, "
+               f"seat rule {'BROKEN: ' + str(problems) if problems else 'ok'}.")
+    if problems:
+        sys.exit(1)
+
+
+@click.command("demo-data")
+@with_appcontext
+@click.option("--registrations", "-n", type=click.IntRange(min=1), required=True)
+@click.option("--seed", type=int, help="Same seed, same data (on the same database).")
+@click.option("--mix", default="pending=45,approved=35,enrolled=20",
+              help="Weights of the statuses that hold a seat.")
+@click.option("--rejected", type=click.FloatRange(0, 1), default=0.04)
+@click.option("--cancelled", type=click.FloatRange(0, 1), default=0.03)
+def demo_data_command(registrations, seed, mix, rejected, cancelled):
+    """Add N realistic fake registrations to the current year (demos, training, benchmarks)."""
+    try:
+        weights = {k.strip(): float(v) for k, v in (p.split("=") for p in mix.split(","))}
+    except ValueError:
+        weights = {}
+    if not weights or not set(weights) <= {"pending", "approved", "enrolled"}:
+        raise click.BadParameter("like pending=45,approved=35,enrolled=20", param_hint="--mix")
+    with db.connection_context(), bar(registrations, "rows") as progress:
+        made = demo_data.generate(registrations, seed, weights, rejected, cancelled,
+                                  progress=progress.update)
+    click.echo(f"demo-data: {registrations} registrations added ("
+               + ", ".join(f"{n} {k}" for k, n in sorted(made.items())) + "); seat rule ok.")
+
+
+def register(app):
+    """Attach the commands to the app."""
+    for command in (export_cli, import_kpj, backup_command, restore_command, demo_data_command,
+                    year_cli.year_cli):
+        app.cli.add_command(command)

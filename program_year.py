@@ -1,0 +1,120 @@
+"""The program year: open a new year with its pools, carry members over, close registration."""
+import datetime as dt
+from dataclasses import dataclass, field
+
+import quota
+from models import Pool, ProgramYear, db
+from reverification import carry_over
+from seed import DEFAULT_POOLS
+
+
+@dataclass
+class YearOutcome:
+    """What a program-year operation did: ok or errors {field: key}, and what it made."""
+
+    ok: bool
+    errors: dict = field(default_factory=dict)
+    year: ProgramYear = None
+    pools: int = 0
+    carried: int = 0
+
+
+@quota.retrying
+def open_year(year, actor, copy_from=None, opens_on=None, closes_on=None):
+    """Make `year` current: copy the pools of the current year (or copy_from), carry members over."""
+    if opens_on and closes_on and closes_on < opens_on:
+        return YearOutcome(False, {"closes_on": "window_order"})
+    with db.atomic():
+        if ProgramYear.get_or_none(ProgramYear.year == year) is not None:
+            return YearOutcome(False, {"year": "year_exists"})
+        source = (ProgramYear.get_or_none(ProgramYear.year == copy_from) if copy_from
+                  else ProgramYear.current())
+        if copy_from and source is None:
+            return YearOutcome(False, {"copy_from": "year_unknown"})
+        ProgramYear.update(is_current=False, is_open=False).where(
+            ProgramYear.is_current == True).execute()  # noqa: E712
+        new = ProgramYear.create(year=year, is_open=True, is_current=True,
+                                 opens_on=opens_on, closes_on=closes_on)
+        pools = copy_pools(source, new)
+        carried = carry_over(source, new) if source else 0
+        quota.audit(actor, "open_year", before=str(source.year) if source else None,
+                    after=str(year), pools=pools, carried=carried)
+    return YearOutcome(True, year=new, pools=pools, carried=carried)
+
+
+def copy_pools(source, new):
+    """Give the new year the source year's pools (capacity, region, priority), none held."""
+    if source is None:
+        pools = [dict(code=c, name=n, region_prefix=p, capacity=cap, priority=pr, requires_dtks=d)
+                 for c, n, p, cap, pr, d in DEFAULT_POOLS]
+    else:
+        pools = [dict(code=p.code, name=p.name, region_prefix=p.region_prefix, capacity=p.capacity,
+                      priority=p.priority, requires_dtks=p.requires_dtks)
+                 for p in Pool.of_year(source)]
+    for values in pools:
+        Pool.create(year=new, held=0, active=True, **values)
+    return len(pools)
+
+
+def year_number(year=None):
+    """A program year's number: the one given, else the current one's (None if there is none)."""
+    if isinstance(year, ProgramYear):
+        return year.year
+    current = ProgramYear.current()
+    return year or (current.year if current else None)
+
+
+def close_registration(actor, on=None, year=None):
+    """Close registration now (by hand), or from the day after `on` (by date)."""
+    year = year_number(year)
+    if not ProgramYear.select().where(ProgramYear.year == year).exists():
+        return YearOutcome(False, {"year": "year_unknown"})
+    with db.atomic():
+        if on is None:
+            ProgramYear.update(is_open=False).where(ProgramYear.year == year).execute()
+        else:
+            ProgramYear.update(closes_on=on).where(ProgramYear.year == year).execute()
+        quota.audit(actor, "close_registration", before=None,
+                    after=on.isoformat() if on else "now", year=year)
+    return YearOutcome(True, year=ProgramYear.get_by_id(year))
+
+
+def reopen_registration(actor, until=None, year=None):
+    """Open registration again, until the end of `until` (None: until closed by hand)."""
+    year = year_number(year)
+    if not ProgramYear.select().where(ProgramYear.year == year).exists():
+        return YearOutcome(False, {"year": "year_unknown"})
+    with db.atomic():
+        ProgramYear.update(is_open=True, closes_on=until).where(ProgramYear.year == year).execute()
+        quota.audit(actor, "open_registration", after=until.isoformat() if until else "open",
+                    year=year)
+    return YearOutcome(True, year=ProgramYear.get_by_id(year))
+
+
+@dataclass
+class Window:
+    """Whether registration is open today and its dates, for the public pages."""
+
+    year: int = None
+    is_open: bool = False
+    state: str = "none"  # open, not_yet, ended, closed (by hand), none (no current year)
+    opens_on: dt.date = None
+    closes_on: dt.date = None
+
+
+def window(today=None):
+    """The current year's registration window as the public pages should show it."""
+    today = today or dt.date.today()
+    year = ProgramYear.current()
+    if year is None:
+        return Window()
+    if not year.is_open:
+        state = "closed"
+    elif year.opens_on and today < year.opens_on:
+        state = "not_yet"
+    elif year.closes_on and today > year.closes_on:
+        state = "ended"
+    else:
+        state = "open"
+    return Window(year.year, quota.registration_open(year, today), state,
+                  year.opens_on, year.closes_on)

@@ -1,0 +1,95 @@
+"""Re-verification: last year's members confirmed for a new year instead of registering again."""
+from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegrityError
+
+import quota
+from models import BaseModel, ProgramYear, Registration, db, now
+
+
+class Reverification(BaseModel):
+    """A member enrolled in an earlier year, to re-verify for a new year (not to register again)."""
+
+    id = AutoField()
+    year = ForeignKeyField(ProgramYear, column_name="year", backref="+")
+    previous = ForeignKeyField(Registration, column_name="previous", backref="+")
+    nik = CharField(max_length=16)
+    kpj = CharField(max_length=20, null=True)
+    status = CharField(max_length=12, default="open")  # open, confirmed, dropped
+    registration = ForeignKeyField(Registration, null=True, column_name="registration", backref="+")
+    reason = CharField(max_length=40, null=True)
+    created_at = DateTimeField(default=now)
+    decided_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("year", "nik"), True), (("year", "status", "id"), False))
+
+    @classmethod
+    def of_year(cls, year, status=None):
+        """The re-verification list of a year (optionally one status), oldest first."""
+        query = cls.select().where(cls.year == year)
+        return query.where(cls.status == status).order_by(cls.id) if status else query.order_by(cls.id)
+
+
+def carry_over(source, target):
+    """Put members enrolled in source on target's re-verification list (once each); return how many."""
+    listed = {r.nik for r in Reverification.select(Reverification.nik)
+              .where(Reverification.year == target)}
+    members = (Registration.select(Registration.id, Registration.nik, Registration.kpj)
+               .where((Registration.year == source) & (Registration.status == "enrolled"))
+               .order_by(Registration.id))
+    rows = [dict(year=target, previous=m.id, nik=m.nik, kpj=m.kpj, status="open", created_at=now())
+            for m in members if m.nik not in listed]
+    for start in range(0, len(rows), 500):
+        Reverification.insert_many(rows[start:start + 500]).execute()
+    return len(rows)
+
+
+@quota.retrying
+def confirm(reverification_id, actor):
+    """Staff found a member still eligible: an approved registration in the new year, with a seat."""
+    with db.atomic():
+        rev = Reverification.get_or_none(Reverification.id == reverification_id)
+        if rev is None or rev.status != "open":
+            return quota.fail("form", "cannot_reverify")
+        if Registration.select().where((Registration.year == rev.year_id)
+                                       & (Registration.nik_active == rev.nik)).exists():
+            return quota.fail("nik", "nik_taken")
+        old = Registration.get_by_id(rev.previous_id)
+        serving, _ = quota.open_pools_for(rev.year_id, old.region_id)
+        pool = next((p for p in serving if quota.take_seat(p, only_active=False)), None)
+        if pool is None:
+            return quota.fail("form", "no_seat")
+        registration = copy_registration(old, rev.year_id, pool)
+        Reverification.update(status="confirmed", registration=registration, decided_at=now()).where(
+            Reverification.id == rev.id).execute()
+        quota.audit(actor, "reverify", registration, None, "approved", previous=old.ref)
+        quota.queue_sms(registration, "approved")
+    return quota.Outcome(True, registration=registration)
+
+
+def copy_registration(old, year, pool):
+    """Last year's registration again in `year`, approved in pool, under a new code."""
+    values = dict(nik=old.nik, name=old.name, birth_date=old.birth_date, sex=old.sex,
+                  phone=old.phone, occupation=old.occupation_id, region=old.region_id,
+                  declared_not_participant=old.declared_not_participant,
+                  declared_income=old.declared_income, declared_dtks=old.declared_dtks)
+    for _ in range(5):
+        try:
+            with db.atomic():
+                return Registration.create(ref=quota.new_ref(), year=year, nik_active=old.nik,
+                                           pool=pool, status="approved", channel="reverify",
+                                           **values)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw an unused reference code")
+
+
+def drop(reverification_id, actor, reason):
+    """Staff found a member no longer eligible: they leave the list (their old record stays)."""
+    with db.atomic():
+        changed = Reverification.update(status="dropped", reason=reason, decided_at=now()).where(
+            (Reverification.id == reverification_id) & (Reverification.status == "open")).execute()
+        if not changed:
+            return quota.fail("form", "cannot_reverify")
+        rev = Reverification.get_by_id(reverification_id)
+        quota.audit(actor, "reverify_drop", rev.previous_id, reason=reason, year=rev.year_id)
+    return quota.Outcome(True)

@@ -1,0 +1,172 @@
+"""The guided registration by SMS (one question per message) and the YA/TIDAK confirmations."""
+import datetime as dt
+
+from flask import current_app
+
+import quota
+from identity import clean_digits
+from models import Occupation, Region, Registration, SmsSession, now
+from sms import lookup, replies
+from validation import FIELDS, Applicant, clean_name, validate
+
+STEPS = ("nik", "name", "job", "place")
+# The core's fields whose errors send the worker back to a step (age comes from the NIK).
+STEP_FIELDS = {"nik": ("nik", "birth_date"), "name": ("name",), "job": ("occupation",),
+               "place": ("kelurahan",)}
+
+
+def load(phone):
+    """(the live session of a phone or None, whether one had just expired)."""
+    session = SmsSession.get_or_none(SmsSession.phone == phone)
+    if session is not None and session.expires_at < now():
+        end(phone)
+        return None, True
+    return session, False
+
+
+def save(phone, step, data):
+    """Create or move on a phone's session; every answer gives it a fresh lease of time."""
+    expires = now() + dt.timedelta(minutes=current_app.config.get("SMS_SESSION_MINUTES", 30))
+    SmsSession.insert(phone=phone, step=step, data=data, expires_at=expires).on_conflict(
+        conflict_target=[SmsSession.phone],
+        update={SmsSession.step: step, SmsSession.data: data, SmsSession.expires_at: expires},
+    ).execute()
+
+
+def end(phone):
+    """Forget a phone's session."""
+    SmsSession.delete().where(SmsSession.phone == phone).execute()
+
+
+def start(phone, fields, lang):
+    """DAFTAR with or without fields: keep what was given, ask for the first thing missing."""
+    data, problems = {"lang": lang}, {}
+    if fields and fields[0] is None:  # words separated by spaces only
+        words = fields[1:]
+        nik_words = []
+        while words and words[0].isdigit() and len("".join(nik_words)) < 16:
+            nik_words.append(words.pop(0))
+        fields = ["".join(nik_words)] + (lookup.split_spaced(words) if words else [])
+    for step, value in zip(STEPS, fields):
+        accept(step, value, data, problems)
+    return advance(phone, data, problems)
+
+
+def accept(step, text, data, problems):
+    """Keep one answer in data; a job or place not found goes into problems as (text, ask again)."""
+    lang = data["lang"]
+    if step == "nik":
+        data["nik"] = clean_digits(text)[:32]
+    elif step == "name":
+        data["name"] = clean_name(text)[:200]
+    elif step == "job":
+        occupation = lookup.find_occupation(text)
+        if occupation is None:
+            problems["job"] = (replies.error("occupation_invalid", lang), True)
+        else:
+            data["job"] = occupation.code
+    else:
+        match = lookup.find_place(text)
+        if match.found is not None:
+            data["place"] = match.found.code
+        elif match.maybe:
+            names = ", ".join(r.name for r in match.maybe)
+            problems["place"] = (replies.say("place_ambiguous", lang, options=names), False)
+        else:
+            problems["place"] = (replies.error("kelurahan_invalid", lang), True)
+
+
+def applicant(data, phone):
+    """The Applicant the answers so far make; the YA that follows confirms both declarations."""
+    return Applicant(nik=data.get("nik", ""), name=data.get("name", ""), phone=phone,
+                     occupation=data.get("job", ""), kelurahan=data.get("place", ""),
+                     decl_not_participant=True, decl_income=True)
+
+
+def advance(phone, data, problems):
+    """Ask the first step that is missing or wrong (the core's own field rules), else confirm."""
+    lang, rules = data["lang"], current_app.config["RULES"]
+    errors, _ = validate(applicant(data, phone), rules, birth_from_nik=True)
+    for step in STEPS:
+        if step in problems:
+            save(phone, step, data)
+            problem, ask_again = problems[step]
+            return join(problem, question(step, lang, again=True) if ask_again else "", step)
+        key = next((errors[f] for f in STEP_FIELDS[step] if f in errors), None)
+        if key and step not in data:
+            save(phone, step, data)
+            return question(step, lang)
+        if key:
+            del data[step]
+            save(phone, step, data)
+            return join(replies.error(key, lang, rules), question(step, lang, again=True), step)
+    if errors:  # only the phone can be left: this number cannot register by SMS
+        end(phone)
+        return replies.error(next(iter(errors.values())), lang, rules)
+    save(phone, "confirm", data)
+    return replies.say("ask_confirm", lang, name=data["name"],
+                       job=replies.job_label(Occupation.get_by_id(data["job"]), lang),
+                       place=replies.place_label(Region.get_by_id(data["place"]).name))
+
+
+def question(step, lang, again=False):
+    """The question for a step (shorter when it follows an error)."""
+    prefix = "again_" if again else "ask_"
+    if step == "job":
+        return replies.say(prefix + "job", lang, menu=replies.job_menu(Occupation.menu(), lang))
+    return replies.say(prefix + step, lang)
+
+
+def join(problem, ask, step):
+    """An error and the question after it (the problem alone when it asks by itself)."""
+    return replies.fit(f"{problem} {ask}".strip(), step)
+
+
+def answer(session, command, phone):
+    """Take the reply to the question this phone was asked last."""
+    data, step = dict(session.data), session.step
+    lang = data.get("lang") or "id"
+    if step in STEPS:
+        problems = {}
+        accept(step, command.text, data, problems)
+        return advance(phone, data, problems)
+    if command.name not in ("yes", "no"):
+        return replies.say("yes_no" if step == "confirm" else "cancel_yes_no", lang,
+                           ref=replies.pretty_ref(data.get("ref")))
+    end(phone)
+    if step == "confirm":
+        return register(data, phone) if command.name == "yes" else replies.say("not_sent", lang)
+    return cancel(data, phone) if command.name == "yes" else replies.say(
+        "cancel_kept", lang, ref=replies.pretty_ref(data.get("ref")))
+
+
+def register(data, phone):
+    """YA: register through the core and say what it decided."""
+    lang, rules = data["lang"], current_app.config["RULES"]
+    outcome = quota.register(applicant(data, phone), "sms", rules)
+    if not outcome.ok:
+        key = next(outcome.errors[f] for f in (*FIELDS, *outcome.errors) if f in outcome.errors)
+        return replies.error(key, lang, rules)
+    reg = outcome.registration
+    ref = replies.pretty_ref(reg.ref)
+    if reg.status == "waitlisted":
+        return replies.say("waitlisted", lang, ref=ref, pos=replies.number(outcome.position, lang))
+    return replies.say("registered", lang, ref=ref, pool=replies.pool_label(reg.pool.name))
+
+
+def ask_cancel(phone, reg, lang):
+    """BATAL <kode>: ask YA before cancelling."""
+    save(phone, "cancel", {"lang": lang, "id": reg.id, "ref": reg.ref})
+    return replies.say("cancel_ask", lang, ref=replies.pretty_ref(reg.ref), name=reg.name)
+
+
+def cancel(data, phone):
+    """YA to BATAL: cancel through the core; the registration's own phone hears by the reply."""
+    lang = data["lang"]
+    reg = Registration.get_or_none(Registration.id == data.get("id"))
+    if reg is None:
+        return replies.error("not_found", lang)
+    outcome = quota.cancel(reg, "worker:sms", notify=reg.phone != phone)
+    if not outcome.ok:
+        return replies.error(next(iter(outcome.errors.values())), lang)
+    return replies.say("cancel_done", lang, ref=replies.pretty_ref(reg.ref))

@@ -1,0 +1,193 @@
+"""The words of every SMS, Indonesian (default) and English; plain GSM-7, one SMS each."""
+
+TEXTS = {
+    "id": {
+        "help": "Jaring: BPJS TK gratis. Ketik DAFTAR untuk daftar, CEK untuk status, BATAL <kode>, "
+                "KUOTA untuk sisa tempat, STOP untuk berhenti SMS.",
+        "unknown": "Pesan tidak dikenali. Ketik DAFTAR untuk daftar, CEK untuk status, "
+                   "BATAL <kode>, KUOTA, atau INFO untuk bantuan.",
+        "session_help": "Anda sedang mengisi pendaftaran. Balas pertanyaan terakhir, atau ketik "
+                        "BATAL untuk berhenti. INFO lain: ketik INFO setelah selesai.",
+        "expired": "Waktu pengisian habis. Ketik DAFTAR untuk mulai lagi.",
+        "left": "Pengisian dihentikan. Ketik DAFTAR untuk mulai lagi.",
+        "stopped": "Anda tidak akan menerima SMS pemberitahuan Jaring lagi. Ketik MULAI untuk "
+                   "menerima lagi.",
+        "started": "SMS pemberitahuan Jaring aktif lagi. Ketik INFO untuk bantuan.",
+        "ask_nik": "Daftar BPJS TK gratis. Ketik NIK Anda (16 angka di KTP). Ketik BATAL untuk "
+                   "berhenti.",
+        "again_nik": "Ketik lagi NIK Anda (16 angka di KTP).",
+        "ask_name": "Ketik nama lengkap Anda sesuai KTP.",
+        "again_name": "Ketik lagi nama lengkap sesuai KTP.",
+        "ask_job": "Pekerjaan Anda? Balas angka: {menu}",
+        "again_job": "Balas angka: {menu}",
+        "ask_place": "Kelurahan sesuai KTP? Ketik namanya, misal: Manggar. Warga luar Balikpapan: "
+                     "ketik kabupaten/kota, misal: Samarinda.",
+        "again_place": "Ketik nama kelurahan sesuai KTP, misal: Manggar.",
+        "place_ambiguous": "Kelurahan kurang jelas. Maksud Anda: {options}? Ketik nama lengkapnya.",
+        "ask_confirm": "{name}, {job}, {place}. Anda bukan peserta BPJS TK dan penghasilan tidak "
+                       "di atas UMK? Balas YA untuk daftar, TIDAK batal.",
+        "yes_no": "Balas YA untuk daftar, atau TIDAK untuk batal.",
+        "not_sent": "Pendaftaran tidak dikirim. Ketik DAFTAR untuk mulai lagi.",
+        "registered": "Berhasil. Kode: {ref}. Anda dapat tempat ({pool}), menunggu pemeriksaan "
+                      "petugas. Simpan kode ini. Status: ketik CEK {ref}",
+        "waitlisted": "Tercatat di daftar tunggu no. {pos}. Kode: {ref}. Kami kirim SMS jika ada "
+                      "tempat. Status: ketik CEK {ref}",
+        "status_none": "Belum ada pendaftaran dari nomor HP ini. Ketik DAFTAR untuk daftar, atau "
+                       "CEK <kode> <NIK> jika daftar dari HP lain.",
+        "status_list": "{items}",
+        "status_one": "{ref} {name}: {status}.",
+        "not_found": "Data tidak ditemukan. Periksa kode. Jika daftar dari HP lain, ketik "
+                     "CEK <kode> <NIK>.",
+        "cancel_usage": "Ketik BATAL <kode>, misal BATAL K7P3-QX9M. Lupa kode? Ketik CEK.",
+        "cancel_ask": "Batalkan pendaftaran {ref} ({name})? Tempatnya akan diberikan ke orang "
+                      "lain. Balas YA untuk membatalkan, TIDAK jika tidak.",
+        "cancel_yes_no": "Balas YA untuk membatalkan {ref}, atau TIDAK.",
+        "cancel_done": "Pendaftaran {ref} sudah dibatalkan.",
+        "cancel_kept": "Tidak jadi dibatalkan. Pendaftaran {ref} tetap berlaku.",
+        "quota": "Sisa tempat BPJS TK gratis: {items}. Ketik DAFTAR untuk daftar.",
+        "quota_closed": "Pendaftaran sedang ditutup. Sisa tempat: {items}.",
+        "pool_line": "{pool} {left} dari {cap}",
+        "more": " (+{n} lagi)",
+    },
+    "en": {
+        "help": "Jaring: free BPJS TK cover. Text REGISTER to apply, CHECK for status, "
+                "BATAL <code> to cancel, QUOTA for places left, STOP to end texts.",
+        "unknown": "Message not understood. Text REGISTER to apply, CHECK for status, "
+                   "BATAL <code>, QUOTA, or HELP.",
+        "session_help": "You are registering. Answer the last question, or text BATAL to stop. "
+                        "For other help text HELP when done.",
+        "expired": "Time ran out. Text REGISTER to start again.",
+        "left": "Registration stopped. Text REGISTER to start again.",
+        "stopped": "You will get no more Jaring notifications. Text START to get them again.",
+        "started": "Jaring notifications are on again. Text HELP for help.",
+        "ask_nik": "Free BPJS TK cover. Text your NIK (16 digits on your KTP). Text BATAL to stop.",
+        "again_nik": "Text your NIK again (16 digits on your KTP).",
+        "ask_name": "Text your full name as on your KTP.",
+        "again_name": "Text your full name again, as on your KTP.",
+        "ask_job": "Your work? Reply with a number: {menu}",
+        "again_job": "Reply with a number: {menu}",
+        "ask_place": "Your kelurahan (as on your KTP)? Text its name, e.g. Manggar. Outside "
+                     "Balikpapan: text your regency/city, e.g. Samarinda.",
+        "again_place": "Text the name of your kelurahan, e.g. Manggar.",
+        "place_ambiguous": "Which kelurahan? Did you mean: {options}? Text the full name.",
+        "ask_confirm": "{name}, {job}, {place}. You are not a BPJS TK member and earn no more "
+                       "than the UMK? Reply YA to register, TIDAK to stop.",
+        "yes_no": "Reply YA to register, or TIDAK to stop.",
+        "not_sent": "Not registered. Text REGISTER to start again.",
+        "registered": "Done. Code: {ref}. You have a place ({pool}), awaiting a staff check. "
+                      "Keep this code. Status: text CHECK {ref}",
+        "waitlisted": "On the waiting list, no. {pos}. Code: {ref}. We will text you when a "
+                      "place frees up. Status: text CHECK {ref}",
+        "status_none": "No registration from this phone. Text REGISTER to apply, or "
+                       "CHECK <code> <NIK> if you applied from another phone.",
+        "status_list": "{items}",
+        "status_one": "{ref} {name}: {status}.",
+        "not_found": "Not found. Check the code. If you applied from another phone, text "
+                     "CHECK <code> <NIK>.",
+        "cancel_usage": "Text BATAL <code>, e.g. BATAL K7P3-QX9M. Lost the code? Text CHECK.",
+        "cancel_ask": "Cancel registration {ref} ({name})? The place goes to someone else. "
+                      "Reply YA to cancel, TIDAK to keep it.",
+        "cancel_yes_no": "Reply YA to cancel {ref}, or TIDAK.",
+        "cancel_done": "Registration {ref} is cancelled.",
+        "cancel_kept": "Not cancelled. Registration {ref} stays.",
+        "quota": "Free BPJS TK places left: {items}. Text REGISTER to apply.",
+        "quota_closed": "Registration is closed. Places left: {items}.",
+        "pool_line": "{pool} {left} of {cap}",
+        "more": " (+{n} more)",
+    },
+}
+
+ERRORS = {
+    "id": {
+        "nik_required": "NIK belum diisi.",
+        "nik_format": "NIK harus 16 angka.",
+        "nik_date": "NIK salah: angka ke-7 s/d 12 bukan tanggal lahir.",
+        "nik_serial": "NIK salah: 4 angka terakhir tidak boleh 0000.",
+        "nik_taken": "NIK ini sudah terdaftar tahun ini. Cek status: CEK <kode> <NIK>.",
+        "name_required": "Nama belum diisi.",
+        "name_length": "Nama harus 2 sampai 100 huruf.",
+        "name_format": "Nama hanya boleh huruf dan spasi.",
+        "age_too_old": "Maaf, program ini untuk usia paling tinggi {max_age} tahun.",
+        "age_too_young": "Maaf, program ini untuk usia paling rendah {min_age} tahun.",
+        "phone_required": "Nomor HP tidak terbaca. Daftar lewat web atau kantor kelurahan.",
+        "phone_invalid": "Nomor HP ini bukan nomor HP Indonesia. Daftar lewat web atau kantor "
+                         "kelurahan.",
+        "phone_limit": "Nomor HP ini sudah dipakai untuk {max_niks} pendaftaran. Pakai nomor HP "
+                       "lain.",
+        "occupation_required": "Pekerjaan belum dipilih.",
+        "occupation_invalid": "Pekerjaan tidak dikenal.",
+        "kelurahan_required": "Kelurahan belum diisi.",
+        "kelurahan_invalid": "Kelurahan tidak dikenal.",
+        "region_not_eligible": "Maaf, program ini hanya untuk warga Kalimantan Timur.",
+        "declaration_required": "Pendaftaran perlu jawaban YA atas pernyataan.",
+        "registration_closed": "Maaf, pendaftaran sedang ditutup.",
+        "not_found": "Data tidak ditemukan.",
+        "cannot_cancel": "Pendaftaran ini tidak dapat dibatalkan lagi.",
+        "unknown_error": "Maaf, data tidak dapat diproses. Ketik INFO untuk bantuan.",
+    },
+    "en": {
+        "nik_required": "NIK missing.",
+        "nik_format": "The NIK must be 16 digits.",
+        "nik_date": "Wrong NIK: digits 7 to 12 are not a birth date.",
+        "nik_serial": "Wrong NIK: the last 4 digits cannot be 0000.",
+        "nik_taken": "This NIK is already registered this year. Status: CHECK <code> <NIK>.",
+        "name_required": "Name missing.",
+        "name_length": "The name must be 2 to 100 letters.",
+        "name_format": "The name may hold only letters and spaces.",
+        "age_too_old": "Sorry, this program is for people aged {max_age} or under.",
+        "age_too_young": "Sorry, this program is for people aged {min_age} or over.",
+        "phone_required": "Phone number unreadable. Register on the web or at the kelurahan.",
+        "phone_invalid": "This is not an Indonesian mobile. Register on the web or at the "
+                         "kelurahan office.",
+        "phone_limit": "This phone has been used for {max_niks} registrations. Use another phone.",
+        "occupation_required": "No work chosen.",
+        "occupation_invalid": "Unknown work.",
+        "kelurahan_required": "Kelurahan missing.",
+        "kelurahan_invalid": "Unknown kelurahan.",
+        "region_not_eligible": "Sorry, this program is only for residents of East Kalimantan.",
+        "declaration_required": "Registering needs a YA to the declarations.",
+        "registration_closed": "Sorry, registration is closed.",
+        "not_found": "Not found.",
+        "cannot_cancel": "This registration can no longer be cancelled.",
+        "unknown_error": "Sorry, that could not be processed. Text HELP for help.",
+    },
+}
+
+STATUS = {
+    "id": {"waitlisted": "daftar tunggu no. {pos}", "pending": "dapat tempat, tunggu pemeriksaan",
+           "approved": "disetujui", "enrolled": "terdaftar BPJS TK, KPJ {kpj}",
+           "rejected": "ditolak: {reason}", "cancelled": "dibatalkan"},
+    "en": {"waitlisted": "waiting list no. {pos}", "pending": "has a place, awaiting check",
+           "approved": "approved", "enrolled": "enrolled in BPJS TK, KPJ {kpj}",
+           "rejected": "rejected: {reason}", "cancelled": "cancelled"},
+}
+
+REASONS = {
+    "id": {"not_resident": "bukan warga sesuai KTP", "already_participant": "sudah peserta BPJS TK",
+           "income": "penghasilan di atas UMK", "age": "usia tidak memenuhi",
+           "duplicate": "data ganda", "documents": "dokumen tidak lengkap",
+           "not_dtks": "tidak ada di DTKS", "occupation": "pekerjaan tidak memenuhi",
+           "other": "tidak memenuhi syarat"},
+    "en": {"not_resident": "not a resident per KTP", "already_participant": "already in BPJS TK",
+           "income": "income above UMK", "age": "age not eligible", "duplicate": "duplicate",
+           "documents": "documents incomplete", "not_dtks": "not on DTKS",
+           "occupation": "work not eligible", "other": "not eligible"},
+}
+
+NOTICES = {
+    "id": {
+        "registered": "Jaring: pendaftaran BPJS TK gratis diterima. Kode: {ref}. Anda dapat "
+                      "tempat, menunggu pemeriksaan petugas. Status: SMS CEK {ref} ke nomor ini.",
+        "waitlisted": "Jaring: pendaftaran diterima, masuk daftar tunggu no. {pos}. Kode: {ref}. Kami "
+                      "kirim SMS jika ada tempat. Status: SMS CEK {ref} ke nomor ini.",
+        "promoted": "Jaring: kabar baik! Ada tempat untuk pendaftaran {ref}. Kini menunggu "
+                    "pemeriksaan petugas. Status: SMS CEK {ref} ke nomor ini.",
+        "approved": "Jaring: pendaftaran {ref} DISETUJUI. Nomor kepesertaan BPJS TK (KPJ) "
+                    "dikirim setelah Anda terdaftar di BPJS.",
+        "rejected": "Jaring: maaf, pendaftaran {ref} ditolak: {reason}. {note}",
+        "enrolled": "Jaring: Anda terdaftar di BPJS Ketenagakerjaan (JKK dan JKM), iuran "
+                    "dibayar Pemkot. No. KPJ: {kpj}. Kode: {ref}.",
+        "cancelled": "Jaring: pendaftaran {ref} dibatalkan. Jika bukan Anda yang membatalkan, "
+                     "hubungi kantor kelurahan.",
+    },
+}

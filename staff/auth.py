@@ -1,0 +1,117 @@
+"""Log in and out: argon2 password hashes, a lockout per account, a rate limit per address."""
+import datetime as dt
+import functools
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+import quota
+from extensions import limiter
+from models import StaffUser, now
+from staff import bp, end_session, role_required, safe_next, start_session
+
+
+def hasher():
+    """The argon2id hasher; STAFF_ARGON2 may tune its cost (tests make it cheap)."""
+    return _hasher(tuple(sorted(current_app.config.get("STAFF_ARGON2", {}).items())))
+
+
+@functools.lru_cache(maxsize=4)
+def _hasher(params):
+    return PasswordHasher(**dict(params))
+
+
+def hash_password(password):
+    """A salted argon2id hash of password."""
+    return hasher().hash(password)
+
+
+def password_matches(user, password):
+    """Whether password is user's; upgrades the stored hash when the cost settings changed."""
+    try:
+        hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        StaffUser.update(password_hash=user.password_hash).where(StaffUser.id == user.id).execute()
+    return True
+
+
+def spend_time_like_a_check(password):
+    """Verify against a throwaway hash, so an unknown username takes as long as a wrong password."""
+    try:
+        hasher().verify(_dummy_hash(hasher()), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(ph):
+    return ph.hash("no account has this password")
+
+
+def locked(user):
+    """Whether user is locked out after too many failures."""
+    return user.locked_until is not None and user.locked_until > now()
+
+
+def record_failure(user):
+    """Count a failed login; lock the account for a while after too many."""
+    config = current_app.config
+    StaffUser.update(failed_logins=StaffUser.failed_logins + 1).where(StaffUser.id == user.id).execute()
+    failures = StaffUser.get_by_id(user.id).failed_logins
+    quota.audit(f"staff:{user.username}", "login_failed", failures=failures)
+    if failures >= config["STAFF_MAX_FAILURES"]:
+        until = now() + dt.timedelta(minutes=config["STAFF_LOCK_MINUTES"])
+        StaffUser.update(locked_until=until, failed_logins=0).where(StaffUser.id == user.id).execute()
+        quota.audit(f"staff:{user.username}", "lockout", minutes=config["STAFF_LOCK_MINUTES"])
+
+
+@bp.get("/masuk")
+def login_form():
+    """The login page (straight to the queue when already logged in)."""
+    if g.staff is not None:
+        return redirect(url_for("staff.queue"))
+    return render_template("staff/login.html", next=request.args.get("next", "")[:500], error=None)
+
+
+@bp.post("/masuk")
+@limiter.limit(lambda: current_app.config["STAFF_LOGIN_LIMIT"])
+def login():
+    """Check the password; the same message for an unknown name and a wrong password."""
+    username = request.form.get("username", "").strip().lower()[:64]
+    password = request.form.get("password", "")[:1024]
+    next_url = request.form.get("next", "")[:500]
+    user = StaffUser.get_or_none(StaffUser.username == username) if username else None
+    if user is not None and locked(user):
+        return refuse(next_url, _("Akun ini dikunci sementara karena terlalu banyak percobaan "
+                                  "masuk. Coba lagi nanti atau hubungi admin."))
+    if user is None or not user.active:
+        spend_time_like_a_check(password)
+        return refuse(next_url)
+    if not password_matches(user, password):
+        record_failure(user)
+        return refuse(next_url)
+    StaffUser.update(failed_logins=0, locked_until=None).where(StaffUser.id == user.id).execute()
+    start_session(user)
+    quota.audit(f"staff:{user.username}", "login")
+    return redirect(safe_next(next_url), 303)
+
+
+def refuse(next_url, message=None):
+    """The login page again with one plain message."""
+    error = message or _("Nama pengguna atau kata sandi salah.")
+    return render_template("staff/login.html", next=next_url, error=error), 422
+
+
+@bp.post("/keluar")
+@role_required()
+def logout():
+    """End the session and say so."""
+    quota.audit(f"staff:{g.staff.username}", "logout")
+    end_session()
+    flash(_("Anda sudah keluar."))
+    return redirect(url_for("staff.login_form"), 303)

@@ -1,0 +1,80 @@
+"""`flask --app app staff …`: create accounts, set a password, unlock, list."""
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from models import StaffUser, db
+from staff import ROLES, users
+
+staff_cli = AppGroup("staff", help="Staff accounts.")
+
+
+def read_password(from_stdin):
+    """The new password: the first line of stdin, or typed twice at a hidden prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def fail(errors):
+    """Stop with the account errors, one per line."""
+    raise click.ClickException("\n".join(f"{field}: {users.message(key)}" for field, key in errors.items()))
+
+
+@staff_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--kelurahan", help="Region code an operator is tied to, e.g. 64.71.01.1001.")
+@click.option("--agency", help="Agency a verifier works for (Disnaker, Dishub, DPPP); none = all.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def create(username, role, kelurahan, agency, password_stdin):
+    """Make a staff account."""
+    password = read_password(password_stdin)
+    with db.connection_context():
+        errors, user = users.create(username, role, password, "cli", kelurahan=kelurahan, agency=agency)
+    if errors:
+        fail(errors)
+    click.echo(f"Account '{user.username}' created ({user.role}).")
+
+
+@staff_cli.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def set_password(username, password_stdin):
+    """Give an account a new password (and unlock it)."""
+    password = read_password(password_stdin)
+    with db.connection_context():
+        user = StaffUser.get_or_none(StaffUser.username == username.strip().lower())
+        if user is None:
+            raise click.ClickException(f"No account '{username}'.")
+        errors = users.update(user, "cli", user.role, user.active, kelurahan=user.kelurahan_id,
+                              agency=user.agency, password=password)
+    if errors:
+        fail(errors)
+    click.echo(f"Password of '{user.username}' changed.")
+
+
+@staff_cli.command("unlock")
+@click.argument("username")
+def unlock(username):
+    """Lift a lockout after too many failed logins."""
+    with db.connection_context():
+        user = StaffUser.get_or_none(StaffUser.username == username.strip().lower())
+        if user is None:
+            raise click.ClickException(f"No account '{username}'.")
+        errors = users.update(user, "cli", user.role, user.active, kelurahan=user.kelurahan_id,
+                              agency=user.agency, unlock=True)
+    if errors:
+        fail(errors)
+    click.echo(f"'{user.username}' unlocked.")
+
+
+@staff_cli.command("list")
+def list_accounts():
+    """Print every account with its role, place and state."""
+    with db.connection_context():
+        for user in StaffUser.select().order_by(StaffUser.username):
+            place = user.kelurahan_id or user.agency or "-"
+            state = "active" if user.active else "disabled"
+            click.echo(f"{user.username:<24} {user.role:<9} {place:<16} {state}")

@@ -1,0 +1,88 @@
+"""Read-only warnings for a verifier, computed for a whole page of registrations in two queries."""
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+from peewee import fn
+
+from identity import NikError, age_on, parse_nik
+from models import Registration
+
+FLAGS = {
+    "region": _l("KTP dari kabupaten/kota lain"),
+    "nik": _l("Tanggal lahir atau jenis kelamin beda dengan NIK"),
+    "phone": _l("Nomor HP dipakai untuk beberapa NIK"),
+    "age": _l("Mendekati batas usia"),
+    "duplicate": _l("Mungkin orang yang sama (nama dan tanggal lahir sama)"),
+}
+
+
+def other_regency(reg):
+    """The NIK was issued in another regency/city than the kelurahan chosen."""
+    return f"{reg.nik[:2]}.{reg.nik[2:4]}" != reg.region_id[:5]
+
+
+def nik_disagrees(reg):
+    """The NIK's birth date or sex differs from what was entered (or the NIK cannot be read)."""
+    try:
+        nik = parse_nik(reg.nik, reg.created_at.date())
+    except NikError:
+        return True
+    given = reg.birth_date
+    return (nik.birth_date.day, nik.birth_date.month, nik.birth_date.year % 100) != (
+        given.day, given.month, given.year % 100) or nik.sex != reg.sex
+
+
+def near_age_limit(reg, max_age, years):
+    """Within `years` of the maximum age (or past it) on the day of registration."""
+    return age_on(reg.birth_date, reg.created_at.date()) >= max_age - years
+
+
+def shared_phones(regs):
+    """Phones of these registrations that registered more than one NIK in the same year."""
+    niks = defaultdict(set)
+    # Only the phone in SQL: given the year too, SQLite may pick the (unselective) year index.
+    query = (Registration.select(Registration.phone, Registration.year, Registration.nik)
+             .where(Registration.phone.in_({r.phone for r in regs})).tuples())
+    for phone, year, nik in query.iterator():
+        niks[(phone, year)].add(nik)
+    return {(phone, year) for (phone, year), found in niks.items() if len(found) > 1}
+
+
+def same_people(regs):
+    """(name folded, birth date) pairs of these registrations held by more than one NIK."""
+    niks = defaultdict(set)
+    # One indexed lookup per (birth date, name) pair; SQLite's lower() folds ASCII letters only,
+    # so names differing in the case of other letters are missed (a flag lost, never a wrong one).
+    pairs = {(r.birth_date, r.name.lower()) for r in regs}
+    lowered = fn.LOWER(Registration.name)
+    query = Registration.select(Registration.name, Registration.birth_date, Registration.nik).where(
+        any_of([(Registration.birth_date == b) & (lowered == n) for b, n in pairs]))
+    for name, birth, nik in query.tuples().iterator():
+        niks[(name.casefold(), birth)].add(nik)
+    return {key for key, found in niks.items() if len(found) > 1}
+
+
+def any_of(conditions):
+    """OR the conditions as a balanced tree (a long chain would pass SQLite's expression depth)."""
+    while len(conditions) > 1:
+        pairs = [a | b for a, b in zip(conditions[::2], conditions[1::2])]
+        conditions = pairs + conditions[len(pairs) * 2:]
+    return conditions[0]
+
+
+def flags_for(regs, max_age, age_years, only=None):
+    """{registration id: [flag keys]} for a page of registrations (only one kind when asked)."""
+    regs = list(regs)
+    if not regs:
+        return {}
+    wanted = set(FLAGS) if only in (None, "any") else {only}
+    phones = shared_phones(regs) if "phone" in wanted else set()
+    people = same_people(regs) if "duplicate" in wanted else set()
+    checks = {
+        "region": other_regency,
+        "nik": nik_disagrees,
+        "phone": lambda reg: (reg.phone, reg.year_id) in phones,
+        "age": lambda reg: near_age_limit(reg, max_age, age_years),
+        "duplicate": lambda reg: (reg.name.casefold(), reg.birth_date) in people,
+    }
+    return {reg.id: [key for key, check in checks.items() if key in wanted and check(reg)] for reg in regs}

@@ -1,0 +1,80 @@
+"""The approval queue: registrations oldest first, filtered, searched, one keyset page at a time."""
+import datetime as dt
+
+from flask import abort, current_app, g, render_template, request
+from flask_babel import gettext as _
+from peewee import fn
+
+from messages import STATUS
+from models import AuditEvent, ProgramYear, Registration, now
+from staff import bp, here, role_required
+from staff.flags import FLAGS, flags_for
+from staff.listing import (CHANNELS, Choices, capped_count, filtered, page, read_cursor,
+                           read_filters, scoped)
+
+
+def flags_of(regs, only=None):
+    """Flags for a list of registrations, with the configured age rule."""
+    config = current_app.config
+    return flags_for(regs, config["RULES"]["max_age"], config["STAFF_AGE_FLAG_YEARS"], only)
+
+
+def counters(user):
+    """Pending in this account's scope (capped) and its own decisions today."""
+    year = ProgramYear.current()
+    pending = scoped(Registration.select().where(
+        (Registration.year == year) & (Registration.status == "pending")), user)
+    midnight = dt.datetime.combine(now().date(), dt.time())
+    mine = dict(AuditEvent.select(AuditEvent.action, fn.COUNT(AuditEvent.id)).where(
+        (AuditEvent.actor == f"staff:{user.username}") & (AuditEvent.at >= midnight)
+        & AuditEvent.action.in_(("approve", "reject"))).group_by(AuditEvent.action).tuples())
+    return {"pending": capped_count(pending), "cap": 1000,
+            "approved": mine.get("approve", 0), "rejected": mine.get("reject", 0)}
+
+
+def visible(reg_id):
+    """The registration with this id if the logged-in account may see it, else 404."""
+    query = scoped(Registration.select().where(Registration.id == reg_id), g.staff)
+    reg = query.first()
+    if reg is None:
+        abort(404)
+    return reg
+
+
+def row_context(choices=None):
+    """Names a queue row needs to show codes as words, translated once per page, not per row."""
+    choices = choices or Choices.load(ProgramYear.current())
+    labels = {"nik": _("NIK"), "phone": _("HP"), "born": _("lahir"), "F": _("perempuan"),
+              "M": _("laki-laki"), "channel": _("jalur"), "status": _("Status"), "flags": _("Tanda"),
+              "pick": _("Pilih"), "approve": _("Setujui"), "reject": _("Tolak…")}
+    return {"places": choices.places, "districts": choices.districts,
+            "occupations": choices.occupations, "labels": labels,
+            "flag_names": {k: str(v) for k, v in FLAGS.items()},
+            "statuses": {k: str(v) for k, v in STATUS.items()},
+            "pools_by_id": {p.id: p for p in choices.pools.values()}}
+
+
+@bp.get("", strict_slashes=False)
+@role_required()
+def queue():
+    """The queue page: filters, counters and a page of rows with their flags."""
+    year = ProgramYear.current()
+    choices = Choices.load(year)
+    filters = read_filters(request.args, choices)
+    after = read_cursor(request.args.get("after"))
+    query = filtered(g.staff, filters, choices, year)
+    rows, flags, next_after = page(query, after, filters.flag, flags_of)
+    return render_template(
+        "staff/queue.html", rows=rows, flags=flags, filters=filters, choices=choices,
+        channels=CHANNELS, after=after, next_after=next_after, counts=counters(g.staff),
+        next_url=here(), **row_context(choices))
+
+
+@bp.get("/r/<int:reg_id>/baris")
+@role_required()
+def row(reg_id):
+    """One queue row alone (htmx puts it back when a reject form is cancelled)."""
+    reg = visible(reg_id)
+    return render_template("staff/_row.html", r=reg, flags=flags_of([reg]),
+                           next_url=request.args.get("next", "")[:500], **row_context())
+

@@ -1,0 +1,33 @@
+"""Registering a worker on their behalf: the public form's fields, the core's register(assisted)."""
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+import quota
+from public import applicant_from, form_context, messages_for
+from staff import REGISTRARS, bp, role_required
+
+
+@bp.get("/daftar")
+@role_required(*REGISTRARS)
+def register_form():
+    """The registration form, with an operator's own kelurahan chosen."""
+    values = {"kelurahan": g.staff.kelurahan_id} if g.staff.kelurahan_id else {}
+    return render_template("staff/register.html", **form_context(values))
+
+
+@bp.post("/daftar")
+@role_required(*REGISTRARS)
+def register():
+    """Register through the core as an assisted registration recorded against this account."""
+    outcome = quota.register(applicant_from(request.form), "assisted", current_app.config["RULES"],
+                             assisted_by=g.staff)
+    if not outcome.ok:
+        context = form_context(request.form, messages_for(outcome.errors))
+        return render_template("staff/register.html", **context), 422
+    reg = outcome.registration
+    if reg.status == "waitlisted":
+        flash(_("Terdaftar dengan kode %(ref)s, nomor %(n)s di daftar tunggu.",
+                ref=quota.format_ref(reg.ref), n=outcome.position))
+    else:
+        flash(_("Terdaftar dengan kode %(ref)s dan mendapat tempat.", ref=quota.format_ref(reg.ref)))
+    return redirect(url_for("staff.detail", reg_id=reg.id), 303)

@@ -1,0 +1,105 @@
+"""Staff accounts: the rules for username, role, place and password; create and change (CLI and pages)."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+import quota
+from models import Occupation, Region, StaffUser, db
+from staff import ROLES
+from staff.auth import hash_password
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD = 12
+
+ERRORS = {
+    "username_format": _l("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung."),
+    "username_taken": _l("Nama pengguna ini sudah dipakai."),
+    "role_invalid": _l("Pilih peran: operator, verifikator atau admin."),
+    "kelurahan_required": _l("Operator harus terikat pada satu kelurahan."),
+    "agency_invalid": _l("Pilih dinas dari daftar, atau kosongkan."),
+    "password_short": _l("Kata sandi paling sedikit %(n)s karakter.", n=MIN_PASSWORD),
+    "self_demote": _l("Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri."),
+}
+
+
+def agencies():
+    """The verifying agencies named in the occupation list (Disnaker, Dishub, DPPP…)."""
+    return sorted({o.agency for o in Occupation.select(Occupation.agency)})
+
+
+def kelurahan_choices():
+    """Regions an operator may be tied to: villages, and regencies without loaded villages."""
+    villages, regencies = Region.choosable()
+    return villages + regencies
+
+
+def check_place(role, kelurahan, agency):
+    """Errors for the kelurahan/agency of a role, and the values to store."""
+    errors, place = {}, {"kelurahan": None, "agency": None}
+    if role not in ROLES:
+        errors["role"] = "role_invalid"
+    if role == "operator":
+        codes = {r.code for r in kelurahan_choices()}
+        if kelurahan not in codes:
+            errors["kelurahan"] = "kelurahan_required"
+        place["kelurahan"] = kelurahan if kelurahan in codes else None
+    if role == "verifier" and agency:
+        if agency not in agencies():
+            errors["agency"] = "agency_invalid"
+        place["agency"] = agency
+    return errors, place
+
+
+def check_password(password):
+    """'password_short' for a weak password, else None."""
+    return "password_short" if len(password or "") < MIN_PASSWORD else None
+
+
+def create(username, role, password, actor, kelurahan=None, agency=None):
+    """Make an account; return (errors {field: key}, user or None)."""
+    username = (username or "").strip().lower()
+    errors, place = check_place(role, kelurahan, agency)
+    if not USERNAME_RE.match(username):
+        errors["username"] = "username_format"
+    if err := check_password(password):
+        errors["password"] = err
+    if errors:
+        return errors, None
+    try:
+        with db.atomic():
+            user = StaffUser.create(username=username, role=role, password_hash=hash_password(password),
+                                    **place)
+            quota.audit(actor, "account_create", after=role, username=username, **place)
+    except IntegrityError:  # the username was taken, which made the insert fail
+        return {"username": "username_taken"}, None
+    return {}, user
+
+
+def update(user, actor, role, active, kelurahan=None, agency=None, password=None, unlock=False,
+           by=None):
+    """Change an account's role, place, active flag, password or lock; return errors."""
+    errors, place = check_place(role, kelurahan, agency)
+    if by is not None and by.id == user.id and (role != user.role or not active):
+        errors["role"] = "self_demote"
+    if password and (err := check_password(password)):
+        errors["password"] = err
+    if errors:
+        return errors
+    changes = {"role": role, "active": bool(active), **place}
+    with db.atomic():
+        before = user.role if user.active else f"{user.role} (nonaktif)"
+        after = role if active else f"{role} (nonaktif)"
+        if password:
+            changes["password_hash"] = hash_password(password)
+        if unlock or password:
+            changes.update(failed_logins=0, locked_until=None)
+        StaffUser.update(changes).where(StaffUser.id == user.id).execute()
+        quota.audit(actor, "account_update", before=before, after=after, username=user.username,
+                    password_changed=bool(password), unlocked=bool(unlock), **place)
+    return {}
+
+
+def message(key):
+    """The sentence for an account error key."""
+    return str(ERRORS[key])

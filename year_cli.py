@@ -1,0 +1,96 @@
+"""`flask --app app year …`: open a program year, close or reopen registration, re-verification."""
+import click
+from flask.cli import AppGroup
+
+import program_year
+import reverification
+from models import Pool, ProgramYear, Registration, db
+from reverification import Reverification
+
+year_cli = AppGroup("year", help="Program years: open, close, list; re-verification of members.")
+DAY = click.DateTime(["%Y-%m-%d"])
+REASONS = {
+    "year_exists": "That program year exists already.",
+    "year_unknown": "No such program year.",
+    "window_order": "--closes-on is before --opens-on.",
+    "cannot_reverify": "Not an open entry of the re-verification list.",
+    "nik_taken": "This NIK has a registration in that year already.",
+    "no_seat": "No pool serving this member has a free seat.",
+}
+
+
+def refuse(errors):
+    """Stop with the reason for the first error."""
+    raise click.ClickException(REASONS.get(next(iter(errors.values())), "Refused."))
+
+
+@year_cli.command("list")
+def year_list():
+    """Print each year: current, open, window, pools, registrations, re-verifications open."""
+    with db.connection_context():
+        click.echo(f"{'year':<6} {'current':<8} {'open':<5} {'opens':<11} {'closes':<11} "
+                   f"{'pools':>5} {'registrations':>13} {'reverify':>8}")
+        for y in ProgramYear.select().order_by(ProgramYear.year):
+            regs = Registration.select().where(Registration.year == y.year).count()
+            open_list = Reverification.of_year(y.year, "open").count()
+            click.echo(f"{y.year:<6} {'yes' if y.is_current else '':<8} {'yes' if y.is_open else 'no':<5} "
+                       f"{str(y.opens_on or '-'):<11} {str(y.closes_on or '-'):<11} "
+                       f"{Pool.of_year(y.year).count():>5} {regs:>13} {open_list:>8}")
+
+
+@year_cli.command("open")
+@click.argument("year", type=int)
+@click.option("--from", "copy_from", type=int, help="Copy pools from this year (default: current).")
+@click.option("--opens-on", type=DAY, help="First day of registration (YYYY-MM-DD).")
+@click.option("--closes-on", type=DAY, help="Last day of registration (YYYY-MM-DD).")
+def year_open(year, copy_from, opens_on, closes_on):
+    """Make YEAR current with the pools of the last year; last year's members go to re-verification."""
+    with db.connection_context():
+        outcome = program_year.open_year(year, "cli", copy_from, opens_on and opens_on.date(),
+                                         closes_on and closes_on.date())
+    if not outcome.ok:
+        refuse(outcome.errors)
+    click.echo(f"Program year {year} is current: {outcome.pools} pools, "
+               f"{outcome.carried} members to re-verify.")
+
+
+@year_cli.command("close")
+@click.option("--on", type=DAY, help="Last day registrations are taken (default: close now).")
+def year_close(on):
+    """Close registration of the current year now, or after a given day."""
+    with db.connection_context():
+        outcome = program_year.close_registration("cli", on and on.date())
+    if not outcome.ok:
+        refuse(outcome.errors)
+    click.echo(f"Registration {outcome.year.year}: "
+               + (f"closes after {on.date()}." if on else "closed."))
+
+
+@year_cli.command("reopen")
+@click.option("--until", type=DAY, help="Last day registrations are taken (default: no end date).")
+def year_reopen(until):
+    """Open registration of the current year again."""
+    with db.connection_context():
+        outcome = program_year.reopen_registration("cli", until and until.date())
+    if not outcome.ok:
+        refuse(outcome.errors)
+    click.echo(f"Registration {outcome.year.year}: open" + (f" until {until.date()}." if until else "."))
+
+
+@year_cli.command("reverify")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--drop", "reason", help="Drop these entries with this reason instead of confirming.")
+def year_reverify(ids, reason):
+    """List the open re-verification entries, or confirm (or --drop) the given ids."""
+    with db.connection_context():
+        year = ProgramYear.current()
+        if not ids:
+            for rev in Reverification.of_year(year, "open"):
+                click.echo(f"{rev.id:>8} previous {rev.previous.ref}")
+            return
+        for rid in ids:
+            outcome = (reverification.drop(rid, "cli", reason) if reason
+                       else reverification.confirm(rid, "cli"))
+            result = "ok" if outcome.ok else REASONS.get(next(iter(outcome.errors.values())))
+            code = outcome.registration.ref if outcome.ok and outcome.registration else ""
+            click.echo(f"{rid}: {result} {code}".rstrip())
