@@ -2,6 +2,7 @@
 import datetime as dt
 import random
 from collections import Counter
+from itertools import accumulate
 
 import quota
 from checks import seat_problems
@@ -34,9 +35,11 @@ class Maker:
         self.year, self.rng = year, rng
         self.places = [r.code for r in Region.select().where(Region.level == "village")]
         self.places += [r.code for r in Region.choosable()[1]]
-        self.weights = [8 if c.startswith("64.71.") else 1 for c in self.places]
+        self.weights = list(accumulate(8 if c.startswith("64.71.") else 1 for c in self.places))
         self.work = [c for c in WORK if Occupation.get_or_none(Occupation.code == c)] or \
             [o.code for o in Occupation.select()]
+        self.work_weights = list(accumulate(WORK.get(w, 1) for w in self.work))
+        self.channel_weights = list(accumulate(CHANNELS.values()))
         used = Registration.select(Registration.ref, Registration.nik, Registration.kpj).tuples()
         self.refs, self.niks, self.kpjs = set(), set(), set()
         for ref, nik, kpj in used:
@@ -63,8 +66,8 @@ class Maker:
     def row(self, when):
         """One registration's column values, status and pool left for the caller to decide."""
         rng = self.rng
-        region = rng.choices(self.places, self.weights)[0]
-        work = rng.choices(self.work, [WORK.get(w, 1) for w in self.work])[0]
+        region = rng.choices(self.places, cum_weights=self.weights)[0]
+        work = rng.choices(self.work, cum_weights=self.work_weights)[0]
         female = rng.random() < (0.85 if work == "art" else 0.25)
         birth = dt.date(self.year - rng.randint(20, 63), rng.randint(1, 12), rng.randint(1, 28))
         name = f"{rng.choice(WOMEN if female else MEN)} {rng.choice(FAMILY)}".strip()
@@ -74,7 +77,7 @@ class Maker:
         return dict(ref=ref, year=self.year, nik=nik, nik_active=nik, name=name, birth_date=birth,
                     sex="F" if female else "M", phone=phone, occupation=work, region=region,
                     pool=None, status="waitlisted",
-                    channel=rng.choices(list(CHANNELS), list(CHANNELS.values()))[0],
+                    channel=rng.choices(list(CHANNELS), cum_weights=self.channel_weights)[0],
                     declared_not_participant=True, declared_income=True,
                     declared_dtks=rng.random() < 0.5, kpj=None, reject_reason=None,
                     created_at=when, updated_at=when)
@@ -124,16 +127,26 @@ def insert_chunk(maker, year, times, mix, rejected, cancelled):
         pools = locked_pools(year)
         free = {p.id: p.capacity - p.held for p in pools}
         rows = [maker.decide(maker.row(when), pools, free, mix, rejected, cancelled) for when in times]
-        fields = [getattr(Registration, f) for f in FIELDS]
-        for i in range(0, len(rows), 400):
-            Registration.insert_many([tuple(r[f] for f in FIELDS) for r in rows[i:i + 400]],
-                                     fields=fields).execute()
+        bulk_insert([tuple(r[f] for f in FIELDS) for r in rows])
         for pool in pools:
             taken = pool.capacity - pool.held - free[pool.id]
             if taken and not Pool.update(held=Pool.held + taken).where(
                     (Pool.id == pool.id) & (Pool.held + taken <= Pool.capacity)).execute():
                 raise RuntimeError("a pool changed while demo data was written")
     return Counter(r["status"] for r in rows)
+
+
+def bulk_insert(rows, size=400):
+    """Insert value tuples `size` at a time; peewee builds the statement once, not per batch."""
+    fields = [getattr(Registration, f) for f in FIELDS]
+    convert = [f.db_value for f in fields]
+    statement = None
+    for start in range(0, len(rows), size):
+        batch = rows[start:start + size]
+        params = [to_db(value) for row in batch for to_db, value in zip(convert, row)]
+        if statement is None or len(batch) < size:
+            statement = Registration.insert_many(batch, fields=fields).sql()[0]
+        db.execute_sql(statement, params)
 
 
 def recount_held(year, actor, n):

@@ -16,6 +16,11 @@ from sms import replies
 from sms.door import respond
 from sms.sender import STATUS_PATH, record_status
 
+try:
+    from twilio.request_validator import get_signature_algorithm
+except ImportError:  # an older twilio-python knows Auth Token signatures (HMAC-SHA1) only
+    get_signature_algorithm = None
+
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 log = logging.getLogger("jaring.sms")
 SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
@@ -26,9 +31,7 @@ __all__ = ["bp", "register_cli", "respond", "twilio_signed", "STATUS_PATH"]
 
 def signature_algorithm():
     """The algorithm Twilio names in its settings header (HMAC-SHA1 when there is none)."""
-    try:
-        from twilio.request_validator import get_signature_algorithm
-    except ImportError:  # older twilio-python: Auth Token signatures (HMAC-SHA1) only
+    if get_signature_algorithm is None:
         return None
     return get_signature_algorithm(request.headers.get(SETTINGS_HEADER))
 
@@ -109,7 +112,7 @@ def inbound():
 
 @bp.post("/twilio/status")
 @twilio_signed
-def status():
+def delivery_status():
     """Twilio's delivery report for a message we sent: record it on the outbox row."""
     record_status(request.form.get("MessageSid") or request.form.get("SmsSid", ""),
                   request.form.get("MessageStatus") or request.form.get("SmsStatus", ""),

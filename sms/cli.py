@@ -4,10 +4,11 @@ import signal
 import threading
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from models import db
-from sms.sender import drain
+from sms.sender import drain, make_client
 
 sms_cli = AppGroup("sms", help="The SMS door: send the outbox of notifications.")
 log = logging.getLogger("jaring.sms")
@@ -43,11 +44,12 @@ def worker(interval, batch):
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    client = make_client(current_app.config)
     log.info("sms worker started, polling every %ss", interval)
     while not stop.is_set():
         try:
             with db.connection_context():
-                counts = drain(limit=batch)
+                counts = drain(client, limit=batch)
         except Exception as e:  # noqa: BLE001 - a database hiccup must not end the worker
             # The class only: a database error's text can quote the values (personal data).
             log.error("sms worker: drain failed (%s); trying again", type(e).__name__)

@@ -1,13 +1,12 @@
-"""The guided registration by SMS (one question per message) and the YA/TIDAK confirmations."""
+"""The guided registration by SMS: one question per message, state kept per phone."""
 import datetime as dt
 
 from flask import current_app
 
-import quota
 from identity import clean_digits
-from models import Occupation, Region, Registration, SmsSession, now
+from models import Occupation, Region, SmsSession, now
 from sms import lookup, replies
-from validation import FIELDS, Applicant, clean_name, validate
+from validation import Applicant, clean_name, validate
 
 STEPS = ("nik", "name", "job", "place")
 # The core's fields whose errors send the worker back to a step (age comes from the NIK).
@@ -87,6 +86,9 @@ def advance(phone, data, problems):
     """Ask the first step that is missing or wrong (the core's own field rules), else confirm."""
     lang, rules = data["lang"], current_app.config["RULES"]
     errors, _ = validate(applicant(data, phone), rules, birth_from_nik=True)
+    if "phone" in errors:  # this number cannot register by SMS, whatever else it answers
+        end(phone)
+        return replies.error(errors["phone"], lang, rules)
     for step in STEPS:
         if step in problems:
             save(phone, step, data)
@@ -100,9 +102,6 @@ def advance(phone, data, problems):
             del data[step]
             save(phone, step, data)
             return join(replies.error(key, lang, rules), question(step, lang, again=True), step)
-    if errors:  # only the phone can be left: this number cannot register by SMS
-        end(phone)
-        return replies.error(next(iter(errors.values())), lang, rules)
     save(phone, "confirm", data)
     return replies.say("ask_confirm", lang, name=data["name"],
                        job=replies.job_label(Occupation.get_by_id(data["job"]), lang),
@@ -123,50 +122,7 @@ def join(problem, ask, step):
 
 
 def answer(session, command, phone):
-    """Take the reply to the question this phone was asked last."""
-    data, step = dict(session.data), session.step
-    lang = data.get("lang") or "id"
-    if step in STEPS:
-        problems = {}
-        accept(step, command.text, data, problems)
-        return advance(phone, data, problems)
-    if command.name not in ("yes", "no"):
-        return replies.say("yes_no" if step == "confirm" else "cancel_yes_no", lang,
-                           ref=replies.pretty_ref(data.get("ref")))
-    end(phone)
-    if step == "confirm":
-        return register(data, phone) if command.name == "yes" else replies.say("not_sent", lang)
-    return cancel(data, phone) if command.name == "yes" else replies.say(
-        "cancel_kept", lang, ref=replies.pretty_ref(data.get("ref")))
-
-
-def register(data, phone):
-    """YA: register through the core and say what it decided."""
-    lang, rules = data["lang"], current_app.config["RULES"]
-    outcome = quota.register(applicant(data, phone), "sms", rules)
-    if not outcome.ok:
-        key = next(outcome.errors[f] for f in (*FIELDS, *outcome.errors) if f in outcome.errors)
-        return replies.error(key, lang, rules)
-    reg = outcome.registration
-    ref = replies.pretty_ref(reg.ref)
-    if reg.status == "waitlisted":
-        return replies.say("waitlisted", lang, ref=ref, pos=replies.number(outcome.position, lang))
-    return replies.say("registered", lang, ref=ref, pool=replies.pool_label(reg.pool.name))
-
-
-def ask_cancel(phone, reg, lang):
-    """BATAL <kode>: ask YA before cancelling."""
-    save(phone, "cancel", {"lang": lang, "id": reg.id, "ref": reg.ref})
-    return replies.say("cancel_ask", lang, ref=replies.pretty_ref(reg.ref), name=reg.name)
-
-
-def cancel(data, phone):
-    """YA to BATAL: cancel through the core; the registration's own phone hears by the reply."""
-    lang = data["lang"]
-    reg = Registration.get_or_none(Registration.id == data.get("id"))
-    if reg is None:
-        return replies.error("not_found", lang)
-    outcome = quota.cancel(reg, "worker:sms", notify=reg.phone != phone)
-    if not outcome.ok:
-        return replies.error(next(iter(outcome.errors.values())), lang)
-    return replies.say("cancel_done", lang, ref=replies.pretty_ref(reg.ref))
+    """Take the answer to the question this phone was asked last."""
+    data, problems = dict(session.data), {}
+    accept(session.step, command.text, data, problems)
+    return advance(phone, data, problems)

@@ -1,25 +1,14 @@
 """One inbound SMS in, one reply out: exactly once per MessageSid, through the quota core."""
-import threading
 import time
-from contextlib import nullcontext
 
-from peewee import IntegrityError, OperationalError, SqliteDatabase
+from peewee import IntegrityError, OperationalError
 
-import quota
 from identity import normalize_phone
-from models import ProgramYear, SmsInbound, SmsOptOut, SmsSession, db
-from sms import conversation, replies
-from sms.commands import code_and_nik, parse
+from models import SmsInbound, SmsOptOut, SmsSession, db
+from sms import confirm, conversation, replies, status
+from sms.commands import parse
 
 NEW_COMMANDS = ("register", "check", "quota")
-# SQLite has one writer at a time, and its busy handler sleeps up to 100 ms between tries; this
-# process's threads queue here instead and go the moment the one before them is done.
-SQLITE_WRITER = threading.Lock()
-
-
-def writing():
-    """Hold this process's SQLite writer turn (PostgreSQL locks rows, so it needs none)."""
-    return SQLITE_WRITER if isinstance(db.obj, SqliteDatabase) else nullcontext()
 
 
 def respond(phone, body, sid=None):
@@ -36,7 +25,7 @@ def respond(phone, body, sid=None):
     for _ in range(3):
         try:
             # One transaction: the message's effects and its record commit together or not at all.
-            with writing(), db.atomic():
+            with db.atomic():
                 seen = stored(sid)
                 if seen is not None:
                     return seen
@@ -72,7 +61,8 @@ def remember(sid, phone, reply):
     """Store the reply given to sid; if a copy of the message was faster, give its reply."""
     if sid:
         try:
-            with writing():
+            # A transaction, not a bare INSERT: on SQLite it queues for the write lock (database.py).
+            with db.atomic():
                 SmsInbound.create(sid=sid, phone=phone, reply=reply)
         except IntegrityError:
             return stored(sid) or reply
@@ -99,69 +89,11 @@ def dispatch(phone, command):
     if command.name in NEW_COMMANDS or command.name == "cancel":
         if session is not None:
             conversation.end(phone)
-        return run(command, phone, lang)
-    if session is not None:
+        if command.name == "register":
+            return conversation.start(phone, command.args, lang)
+        return status.look_up(command, phone, lang)
+    if session is not None and session.step in conversation.STEPS:
         return conversation.answer(session, command, phone)
+    if session is not None:
+        return confirm.decide(session, command, phone)
     return replies.say("expired" if expired else "unknown", lang)
-
-
-def run(command, phone, lang):
-    """A command that starts afresh: DAFTAR, CEK, BATAL <kode>, KUOTA."""
-    if command.name == "register":
-        return conversation.start(phone, command.args, lang)
-    if command.name == "quota":
-        return places(lang)
-    code, nik = code_and_nik(command.args)
-    if command.name == "check" and code is None and nik is None:
-        return status_list(phone, lang)
-    reg = own(phone, code, nik)
-    if command.name == "cancel":
-        if code is None:
-            return replies.say("cancel_usage", lang)
-        if reg is None:
-            return replies.say("not_found", lang)
-        if reg.status not in quota.CANCELLABLE:
-            return replies.error("cannot_cancel", lang)
-        return conversation.ask_cancel(phone, reg, lang)
-    if reg is None:
-        return replies.say("not_found", lang)
-    return replies.say("status_one", lang, ref=replies.pretty_ref(reg.ref), name=reg.name,
-                       status=describe(reg, lang))
-
-
-def own(phone, code, nik):
-    """The registration with this code made from this phone, or matching the NIK given with it."""
-    if not code:
-        return None
-    mine = quota.of_phone(phone, code)
-    if mine:
-        return mine[0]
-    return quota.find_own(nik, ref=code) if nik else None
-
-
-def describe(reg, lang):
-    """A registration's status in a few words, with its place on the waiting list."""
-    return replies.status_text(reg, quota.status(reg).position, lang)
-
-
-def status_list(phone, lang):
-    """CEK: every registration made from this phone, newest first."""
-    regs = quota.of_phone(phone)
-    if not regs:
-        return replies.say("status_none", lang)
-    parts = [f"{replies.pretty_ref(r.ref)} {replies.clip(r.name, 12)}: {describe(r, lang)}"
-             for r in regs]
-    return replies.say_list("status_list", lang, parts)
-
-
-def places(lang):
-    """KUOTA: seats left in each pool of the current year."""
-    year = ProgramYear.current()
-    pools = [p for p in quota.places_left() if p.active]
-    if not pools:
-        return replies.error("registration_closed", lang)
-    parts = [replies.say("pool_line", lang, pool=replies.pool_label(p.name),
-                         left=replies.number(p.left, lang), cap=replies.number(p.capacity, lang))
-             for p in pools]
-    key = "quota" if quota.registration_open(year) else "quota_closed"
-    return replies.say_list(key, lang, parts)

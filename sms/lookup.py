@@ -11,6 +11,8 @@ from sms.replies import SHORT_JOBS, SHORT_JOBS_EN
 CLOSE = 0.8  # SequenceMatcher ratio for a misspelling to count as the same name
 MARGIN = 0.08  # how much better the best guess must be than the next to be unambiguous
 PREFIXES = ("kota", "kabupaten", "kab")
+LONGEST = 60  # no region or occupation name is longer; longer text is not compared letter by letter
+MAX_NAME_WORDS = 8
 
 
 def key(text):
@@ -42,7 +44,7 @@ def best(typed, aliases):
     exact = aliases.get(typed, [])
     if exact:
         return Match(exact[0]) if len(exact) == 1 else Match(maybe=exact)
-    if typed.isdigit() or len(typed) < 4:
+    if typed.isdigit() or not 4 <= len(typed) <= LONGEST:
         return Match()
     scores = {}
     for alias, items in aliases.items():
@@ -70,9 +72,9 @@ def occupation_aliases():
     return aliases
 
 
-def find_occupation(text):
+def find_occupation(text, aliases=None):
     """The occupation a worker means by `1`, `ojol`, `nelayan` or `Ojek online`, or None."""
-    return best(text, occupation_aliases()).found
+    return best(text, aliases or occupation_aliases()).found
 
 
 def region_aliases():
@@ -89,17 +91,18 @@ def region_aliases():
     return aliases
 
 
-def find_place(text):
+def find_place(text, aliases=None):
     """Match a kelurahan (or regency) by name, close spelling or code (`64.71.01.1001`)."""
     typed = clean_digits(text) if clean_digits(text).isdigit() else text
-    return best(typed, region_aliases())
+    return best(typed, aliases or region_aliases())
 
 
 def split_spaced(words):
-    """`Budi Santoso 1 Manggar` -> [name, job, place], trying each word as the job."""
-    for j in range(1, len(words) - 1):
-        if find_occupation(words[j]) is not None:
+    """`Budi Santoso 1 Manggar` -> [name, job, place], trying each of the first words as the job."""
+    jobs, places = occupation_aliases(), region_aliases()
+    for j in range(1, min(len(words) - 1, MAX_NAME_WORDS + 1)):
+        if find_occupation(words[j], jobs) is not None:
             place = " ".join(words[j + 1:])
-            if find_place(place).found is not None or words[j].isdigit():
+            if words[j].isdigit() or find_place(place, places).found is not None:
                 return [" ".join(words[:j]), words[j], place]
     return [" ".join(words)]

@@ -12,7 +12,8 @@ from staff.listing import read_cursor
 PAGE_SIZE = 100
 ACTIONS = ("register", "approve", "reject", "reopen", "promote", "cancel", "enroll", "view_nik",
            "set_capacity", "open_pool", "close_pool", "login", "login_failed", "lockout", "logout",
-           "account_create", "account_update", "sms_simulator")
+           "account_create", "account_update", "sms_simulator", "open_year", "close_registration",
+           "open_registration")
 
 
 def read_date(text):

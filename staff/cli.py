@@ -3,6 +3,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from models import StaffUser, db
 from staff import ROLES, users
@@ -18,8 +19,10 @@ def read_password(from_stdin):
 
 
 def fail(errors):
-    """Stop with the account errors, one per line."""
-    raise click.ClickException("\n".join(f"{field}: {users.message(key)}" for field, key in errors.items()))
+    """Stop with the account errors, one per line (in Indonesian: there is no request to choose by)."""
+    with force_locale("id"):
+        lines = [f"{field}: {users.message(key)}" for field, key in errors.items()]
+    raise click.ClickException("\n".join(lines))
 
 
 @staff_cli.command("create")

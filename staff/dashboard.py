@@ -3,7 +3,8 @@ import datetime as dt
 
 from flask import render_template
 from flask_babel import gettext as _
-from peewee import fn
+from flask_babel import lazy_gettext as _l
+from peewee import SQL, fn
 
 from models import Pool, ProgramYear, Registration, now
 from staff import bp, role_required
@@ -11,14 +12,24 @@ from staff.charts import columns, hbars
 from staff.listing import Choices
 
 DAYS = 30
-CHANNEL_NAMES = {"web": "Web", "sms": "SMS", "assisted": "Dibantu petugas"}
+CHANNEL_NAMES = {"web": "Web", "sms": "SMS", "assisted": _l("Dibantu petugas")}
 
 
-def grouped(year, column):
-    """[(value, count)] of the year's registrations grouped by a column or expression."""
-    query = (Registration.select(column, fn.COUNT(Registration.id)).where(Registration.year == year)
-             .group_by(column).order_by(column))
-    return list(query.tuples())
+def by_status_and(year, column):
+    """{(status, value): count} for the year; status first, so a covering index serves it in order."""
+    query = (Registration.select(Registration.status, column, fn.COUNT(Registration.id))
+             .where(Registration.year == year).group_by(Registration.status, column))
+    return {(status, value): n for status, value, n in query.tuples()}
+
+
+def totals(counts, keep=lambda status: True, per_status=False):
+    """Sum {(status, value): n} per value (or per status), over the statuses kept."""
+    result = {}
+    for (status, value), n in counts.items():
+        if keep(status):
+            key = status if per_status else value
+            result[key] = result.get(key, 0) + n
+    return result
 
 
 def per_day(year, today):
@@ -32,18 +43,19 @@ def per_day(year, today):
     return [(d.strftime("%d/%m"), counts.get(d.isoformat(), 0)) for d in dates]
 
 
-def per_kecamatan(year, choices):
-    """Registrations per Balikpapan kecamatan, and per other regency of Kaltim."""
-    totals = {}
-    for code, n in grouped(year, fn.SUBSTR(Registration.region, 1, 8)):
+def per_kecamatan(by_district, choices):
+    """Registrations per Balikpapan kecamatan, and per other regency of Kaltim, largest first."""
+    named = {}
+    for code, n in by_district.items():
         name = choices.districts.get(code) or choices.places.get(code[:5], code)
-        totals[name] = totals.get(name, 0) + n
-    return sorted(totals.items(), key=lambda item: -item[1])
+        named[name] = named.get(name, 0) + n
+    return sorted(named.items(), key=lambda item: -item[1])
 
 
-def pool_rows(year):
-    """(pool, waiting for it) for each pool of the year."""
-    return [(pool, Registration.waiting_for(pool).count()) for pool in Pool.of_year(year)]
+def waiting_per_pool(pools, by_district_status):
+    """Waitlisted applicants each pool could take (pool regions are district level or wider)."""
+    waiting = totals(by_district_status, lambda status: status == "waitlisted")
+    return [(pool, sum(n for code, n in waiting.items() if pool.serves(code))) for pool in pools]
 
 
 @bp.get("/dasbor")
@@ -52,20 +64,26 @@ def dashboard():
     """Charts as server-drawn SVG, each with its numbers in a table."""
     year = ProgramYear.current()
     choices = Choices.load(year)
-    pools = pool_rows(year)
-    statuses = dict(grouped(year, Registration.status))
+    by_occupation = by_status_and(year, Registration.occupation)
+    by_district = by_status_and(year, fn.SUBSTR(Registration.region, SQL("1"), SQL("8")))
+    by_channel = by_status_and(year, Registration.channel)
+    statuses = totals(by_occupation, per_status=True)
+    pools = waiting_per_pool(list(Pool.of_year(year)), by_district)
+    occupations = choices.occupations
     charts = [
         hbars("pools", _("Kursi terisi dari kapasitas per kuota"),
               [(p.name, p.held) for p, _w in pools], _("Terisi"), {p.name: p.capacity for p, _w in pools}),
-        hbars("waiting", _("Daftar tunggu per kuota"), [(p.name, w) for p, w in pools], _("Menunggu")),
+        hbars("waiting", _("Daftar tunggu yang dapat masuk ke tiap kuota"),
+              [(p.name, w) for p, w in pools], _("Menunggu")),
         columns("days", _("Pendaftaran per hari (%(n)s hari terakhir)", n=DAYS),
                 per_day(year, now().date()), _("Pendaftaran")),
-        hbars("kecamatan", _("Pendaftaran per kecamatan"), per_kecamatan(year, choices), _("Pendaftaran")),
+        hbars("kecamatan", _("Pendaftaran per kecamatan"), per_kecamatan(totals(by_district), choices),
+              _("Pendaftaran")),
         hbars("occupation", _("Pendaftaran per pekerjaan"),
-              [(choices.occupations[c].name_id if c in choices.occupations else c, n)
-               for c, n in grouped(year, Registration.occupation)], _("Pendaftaran")),
+              [(occupations[c].name_id if c in occupations else c, n) for c, n in totals(by_occupation).items()],
+              _("Pendaftaran")),
         hbars("channel", _("Pendaftaran per jalur"),
-              [(CHANNEL_NAMES.get(c, c), n) for c, n in grouped(year, Registration.channel)], _("Pendaftaran")),
+              [(CHANNEL_NAMES.get(c, c), n) for c, n in totals(by_channel).items()], _("Pendaftaran")),
     ]
     return render_template("staff/dashboard.html", charts=charts, pools=pools, statuses=statuses,
                            year=year, total=sum(statuses.values()))

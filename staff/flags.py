@@ -50,24 +50,18 @@ def shared_phones(regs):
 
 def same_people(regs):
     """(name folded, birth date) pairs of these registrations held by more than one NIK."""
+    wanted = {(r.name.casefold(), r.birth_date) for r in regs}
     niks = defaultdict(set)
-    # One indexed lookup per (birth date, name) pair; SQLite's lower() folds ASCII letters only,
-    # so names differing in the case of other letters are missed (a flag lost, never a wrong one).
-    pairs = {(r.birth_date, r.name.lower()) for r in regs}
-    lowered = fn.LOWER(Registration.name)
+    # Both lists hit the (birth_date, lower(name)) index; pairs not asked for are dropped below.
+    # SQLite's lower() folds ASCII letters only, so names differing in the case of other letters
+    # are missed: a flag lost, never a wrong one.
     query = Registration.select(Registration.name, Registration.birth_date, Registration.nik).where(
-        any_of([(Registration.birth_date == b) & (lowered == n) for b, n in pairs]))
+        Registration.birth_date.in_({r.birth_date for r in regs})
+        & fn.LOWER(Registration.name).in_({r.name.lower() for r in regs}))
     for name, birth, nik in query.tuples().iterator():
-        niks[(name.casefold(), birth)].add(nik)
+        if (name.casefold(), birth) in wanted:
+            niks[(name.casefold(), birth)].add(nik)
     return {key for key, found in niks.items() if len(found) > 1}
-
-
-def any_of(conditions):
-    """OR the conditions as a balanced tree (a long chain would pass SQLite's expression depth)."""
-    while len(conditions) > 1:
-        pairs = [a | b for a, b in zip(conditions[::2], conditions[1::2])]
-        conditions = pairs + conditions[len(pairs) * 2:]
-    return conditions[0]
 
 
 def flags_for(regs, max_age, age_years, only=None):

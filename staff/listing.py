@@ -10,8 +10,8 @@ from staff.flags import FLAGS
 
 PAGE_SIZE = 50
 CHANNELS = ("web", "sms", "assisted")
-FLAG_SCAN_LIMIT = 1000  # rows looked at per page when filtering on flags (see flagged_page)
-FLAG_BATCH = 200
+FLAG_SCAN_LIMIT = 400  # rows looked at per page when filtering on flags (see flagged_page)
+FLAG_BATCH = 50
 NAME_PROBE = 2000  # up to this many name matches are fetched by the name index, then paged by id
 
 
@@ -134,21 +134,25 @@ def page(query, after, flag=None, flags_of=None):
 
 def flagged_page(query, after, flag, flags_of):
     """Scan forward in batches keeping flagged rows; stop after FLAG_SCAN_LIMIT rows so a page stays fast."""
-    kept, scanned, cursor = [], 0, after
+    kept, flags, scanned, cursor = [], {}, 0, after
     while len(kept) < PAGE_SIZE and scanned < FLAG_SCAN_LIMIT:
         batch = list(query.where(Registration.id > cursor).order_by(Registration.id).limit(FLAG_BATCH))
         if not batch:
-            return kept, flags_of(kept), None
+            cursor = None
+            break
         found = flags_of(batch, flag)
         for reg in batch:
             cursor, scanned = reg.id, scanned + 1
             if found[reg.id]:
                 kept.append(reg)
+                flags[reg.id] = found[reg.id]
                 if len(kept) == PAGE_SIZE:
                     break
-    more = query.where(Registration.id > cursor).exists()
-    # The rows shown carry all their flags, not only the one searched for.
-    return kept, flags_of(kept), cursor if more else None
+    if cursor is not None and not query.where(Registration.id > cursor).exists():
+        cursor = None
+    if flag != "any":  # the rows shown carry all their flags, not only the one searched for
+        flags = flags_of(kept)
+    return kept, flags, cursor
 
 
 def capped_count(query, cap=1000):

@@ -14,6 +14,7 @@ NIK = "6471011203850001"
     ("check", "check"), ("BATAL K7P3QX9M", "cancel"), ("batal", "cancel"), ("KUOTA", "quota"),
     ("quota", "quota"), ("sisa", "quota"), ("INFO", "help"), ("bantuan", "help"), ("Help", "help"),
     ("STOP", "stop"), ("berhenti", "stop"), ("stopall", "stop"), ("UNSUBSCRIBE", "stop"),
+    ("YES", "start"),
     ("end", "stop"), ("QUIT", "stop"), ("revoke", "stop"), ("OPTOUT", "stop"), ("cancel", "stop"),
     ("Stop.", "stop"), ("MULAI", "start"), ("start", "start"), ("unstop", "start"),
     ("YA", "yes"), ("ya", "yes"), ("Y", "yes"), ("ok", "yes"), ("TIDAK", "no"), ("tdk", "no"),

@@ -52,7 +52,8 @@ def test_a_body_of_twilios_maximum_length_and_more_is_answered(sms_app):
 
 
 def test_odd_bodies_store_nothing_half_done(sms_app, db_context):
-    for body in ["DAFTAR#\x00#\x00#\x00#\x00", "DAFTAR####", "DAFTAR#" + "#" * 1000, "YA" * 800]:
+    for body in ["DAFTAR#\x00#\x00#\x00#\x00", "DAFTAR####", "DAFTAR#" + "#" * 1000, "YA" * 800,
+                 f"DAFTAR {make_nik(1)} " + "ojol " * 300, "DAFTAR " + "1 " * 800]:
         assert_short_reply(sms_app, body)
     assert Registration.select().count() == 0
     assert all(s.step in ("nik", "name", "job", "place") for s in SmsSession.select())

@@ -187,3 +187,21 @@ def test_sms_and_web_refuse_the_same_nik_by_the_same_rule(core_app, first):
         assert "NIK ini sudah terdaftar tahun ini" in register_in_one(by_sms)[1]
     db.connect(reuse_if_open=True)
     assert Registration.select().where(Registration.nik == NIK).count() == 1
+
+
+def test_a_whole_sms_journey_works_on_each_database(core_app):
+    core_app.config.update(TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_BASE_URL=BASE)
+    phone = Handset(core_app.test_client())
+    for body in ("DAFTAR", NIK, "Budi Santoso", "1", "Manggar"):
+        phone.send(body)
+    done = phone.send("YA", sid="SM" + "b" * 32)
+    assert phone.send("YA", sid="SM" + "b" * 32) == done
+    ref = done.split("Kode: ")[1][:9]
+    assert f"{ref} Budi Santoso: dapat tempat" in phone.send("CEK")
+    assert "Kota Balikpapan 7.099 dari 7.100" in phone.send("KUOTA")
+    phone.send(f"BATAL {ref}")
+    assert "sudah dibatalkan" in phone.send("YA")
+    assert "tidak akan menerima" in phone.send("STOP")
+    db.connect(reuse_if_open=True)
+    assert Registration.get().status == "cancelled" and SmsOptOut.select().count() == 1
+    assert SmsSession.select().count() == 0

@@ -4,7 +4,7 @@ import pytest
 import messages
 import quota
 from models import Occupation, Pool, Registration
-from sms import conversation, door, replies
+from sms import conversation, replies, status
 from sms.gsm import clip, fits, gsm7_length, to_gsm7
 from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
 from tests.factories import applicant, make_nik
@@ -77,9 +77,9 @@ def test_every_notice_fits_one_sms_with_its_longest_values(kind):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("status", sorted(STATUS["id"]))
-def test_every_status_with_the_longest_values_fits_the_status_reply(lang, status):
-    words = STATUS[lang][status].format(pos=LONGEST["pos"], kpj=LONGEST["kpj"], reason=LONGEST_REASON)
+@pytest.mark.parametrize("state", sorted(STATUS["id"]))
+def test_every_status_with_the_longest_values_fits_the_status_reply(lang, state):
+    words = STATUS[lang][state].format(pos=LONGEST["pos"], kpj=LONGEST["kpj"], reason=LONGEST_REASON)
     assert fits(replies.compose(TEXTS[lang]["status_one"], dict(LONGEST, status=words)))
 
 
@@ -115,12 +115,12 @@ def test_cek_of_five_registrations_with_long_names_fits(db_context, sms_app):
         if n < 2:
             quota.cancel(outcome.registration, "worker:web")
     assert Registration.select().count() == 5
-    assert fits(door.status_list(OTHER_PHONE, "id")) and fits(door.status_list(OTHER_PHONE, "en"))
+    assert fits(status.status_list(OTHER_PHONE, "id")) and fits(status.status_list(OTHER_PHONE, "en"))
 
 
 def test_kuota_with_long_pool_names_and_big_numbers_fits(db_context):
     Pool.update(name="Kuota " + "Pemerintah Daerah " * 6, capacity=9_999_999).execute()
-    assert fits(door.places("id")) and fits(door.places("en"))
+    assert fits(status.places("id")) and fits(status.places("en"))
 
 
 @pytest.mark.parametrize("text, length", [

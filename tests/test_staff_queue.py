@@ -1,0 +1,183 @@
+"""The queue: pending oldest first, filters, search, keyset pages, flags, masked personal data."""
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import quota
+from config import DEFAULT_RULES
+from identity import mask_nik
+from models import Pool, Registration
+from tests.factories import applicant, make_nik
+from tests.staff_support import logged_in, registered, staff_app, text  # noqa: F401
+
+NAMES = ["Agus Salim", "Budi Utomo", "Citra Lestari", "Dewi Sartika", "Eko Prasetyo", "Fajar Nugroho"]
+ROW = re.compile(r'<li id="r-(\d+)"')
+
+
+def ids_on(response):
+    """Registration ids in the order the page lists them."""
+    return [int(i) for i in ROW.findall(text(response))]
+
+
+def rows_of(response):
+    """{registration id: the HTML of its row}."""
+    parts = text(response).split('<li id="r-')[1:]
+    return {int(part.split('"', 1)[0]): part for part in parts}
+
+
+def people(count, **overrides):
+    """count registrations with different names (so they are not flagged as one person)."""
+    return [registered(i, name=f"{NAMES[i % 6]} {chr(65 + i // 6)}", **overrides) for i in range(count)]
+
+
+@pytest.fixture
+def verifier(staff_app):
+    return logged_in(staff_app, "vera", "verifier")
+
+
+def test_pending_registrations_come_oldest_first_with_masked_nik_and_phone(verifier):
+    regs = people(3)
+    registered(10, status="approved", name="Sudah Disetujui")
+    response = verifier.get("/staff")
+    page = text(response)
+    assert ids_on(response) == [r.id for r in regs]
+    assert "Sudah Disetujui" not in page
+    assert mask_nik(regs[0].nik) in page and regs[0].nik not in page
+    assert "0812-••••-0000" in page and "081200000000" not in page
+
+
+@pytest.mark.parametrize("args, expected", [
+    ({"status": "approved"}, ["approved"]),
+    ({"status": "all"}, ["pending", "approved", "rejected", "waitlisted", "other-pool"]),
+    ({"pool": "prov-kaltim"}, ["other-pool"]),
+    ({"kecamatan": "64.71.02"}, ["other-place"]),
+    ({"kelurahan": "64.71.02.1001"}, ["other-place"]),
+    ({"occupation": "nelayan"}, ["fisher"]),
+    ({"channel": "assisted"}, ["assisted"]),
+])
+def test_filters_narrow_the_queue(verifier, args, expected):
+    registered(1, name="Pending Satu")
+    registered(2, status="approved", name="Approved Dua")
+    registered(3, status="rejected", name="Rejected Tiga")
+    registered(4, kelurahan="64.71.02.1001", name="Other Place")
+    registered(5, occupation="nelayan", name="Fisher Lima")
+    quota.register(applicant(6, name="Assisted Enam"), "assisted", DEFAULT_RULES)
+    Pool.update(capacity=Pool.held).where(Pool.code == "kota-balikpapan").execute()
+    registered(7, name="Other Pool")  # the city pool is full: a Balikpapan resident goes to the province
+    Pool.update(capacity=Pool.held).execute()
+    registered(8, name="Waitlisted Delapan")
+    labels = {"Pending Satu": "pending", "Approved Dua": "approved", "Rejected Tiga": "rejected",
+              "Other Place": "other-place", "Fisher Lima": "fisher", "Assisted Enam": "assisted",
+              "Other Pool": "other-pool", "Waitlisted Delapan": "waitlisted"}
+    page = text(verifier.get("/staff", query_string=args))
+    shown = {label for name, label in labels.items() if name in page}
+    assert set(expected) <= shown
+    if args.get("status") != "all":
+        assert shown == set(expected)
+
+
+@pytest.mark.parametrize("query", ["citra", "CITRA LES", "0812 0000 0002", "+6281200000002", "{nik}",
+                                   "{ref}", "{ref_lower}"])
+def test_search_finds_by_name_start_phone_nik_or_reference(verifier, query):
+    regs = people(4)
+    target = regs[2]
+    query = query.format(nik=" ".join(re.findall("....", target.nik)), ref=quota.format_ref(target.ref),
+                         ref_lower=target.ref.lower())
+    assert ids_on(verifier.get("/staff", query_string={"q": query})) == [target.id]
+
+
+def test_search_by_the_middle_of_a_name_finds_nothing(verifier):
+    people(3)
+    assert ids_on(verifier.get("/staff?q=lestari")) == []
+
+
+def test_search_keeps_working_past_the_name_index_probe(verifier, monkeypatch):
+    import staff.listing
+    monkeypatch.setattr(staff.listing, "NAME_PROBE", 2)
+    regs = [registered(i, name=f"Sri Rahayu {chr(65 + i)}") for i in range(4)]
+    assert ids_on(verifier.get("/staff?q=sri")) == [r.id for r in regs]
+
+
+def test_keyset_pages_list_everyone_once_oldest_first(verifier):
+    regs = people(120)
+    seen, url = [], "/staff"
+    while url:
+        response = verifier.get(url)
+        seen += ids_on(response)
+        found = re.search(r'href="([^"]+)" rel="next"', text(response))
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert seen == [r.id for r in regs]
+    assert len(ids_on(verifier.get("/staff"))) == 50
+
+
+def test_the_next_page_keeps_the_filters(verifier):
+    people(60, occupation="nelayan")
+    page = text(verifier.get("/staff?occupation=nelayan"))
+    link = re.search(r'href="([^"]+)" rel="next"', page).group(1)
+    assert "occupation=nelayan" in link and "after=" in link
+
+
+def test_each_flag_is_shown_on_its_row(verifier):
+    today = dt.date.today()
+    old = dt.date(today.year - 64, today.month, 1) if today.day > 1 else dt.date(today.year - 64, 1, 1)
+    plain = registered(1, name="Tanpa Tanda")
+    region = registered(2, name="Dari Samarinda", nik=make_nik(2, region="647201"))
+    elder = registered(3, name="Hampir Tua", birth=old)
+    shared = [registered(4, name="Satu Nomor", phone="081377770000"),
+              registered(5, name="Dua Nomor", phone="081377770000")]
+    twins = [registered(6, name="Nama Kembar"), registered(7, name="NAMA KEMBAR")]
+    mismatch = registered(8, name="Data Impor")
+    Registration.update(sex="F").where(Registration.id == mismatch.id).execute()  # as if imported
+    rows = rows_of(verifier.get("/staff"))
+
+    def row(reg):
+        return rows[reg.id]
+
+    assert "flag" not in row(plain)
+    assert "KTP dari kabupaten/kota lain" in row(region)
+    assert "Mendekati batas usia" in row(elder)
+    assert all("Nomor HP dipakai untuk beberapa NIK" in row(r) for r in shared)
+    assert all("Mungkin orang yang sama" in row(r) for r in twins)
+    assert "Tanggal lahir atau jenis kelamin beda dengan NIK" in row(mismatch)
+
+
+def test_the_flag_filter_shows_only_flagged_rows(verifier):
+    registered(1, name="Tanpa Tanda")
+    shared = [registered(2, name="Satu Nomor", phone="081377770000"),
+              registered(3, name="Dua Nomor", phone="081377770000")]
+    region = registered(4, name="Dari Samarinda", nik=make_nik(4, region="647201"))
+    assert ids_on(verifier.get("/staff?flag=any")) == [shared[0].id, shared[1].id, region.id]
+    assert ids_on(verifier.get("/staff?flag=region")) == [region.id]
+
+
+def test_the_flag_filter_stops_scanning_and_offers_to_go_on(verifier, monkeypatch):
+    import staff.listing
+    monkeypatch.setattr(staff.listing, "FLAG_SCAN_LIMIT", 3)
+    monkeypatch.setattr(staff.listing, "FLAG_BATCH", 2)
+    people(6)
+    late = registered(20, name="Dari Samarinda", nik=make_nik(20, region="647201"))
+    first = verifier.get("/staff?flag=region")
+    assert ids_on(first) == []
+    link = re.search(r'href="([^"]+)" rel="next"', text(first)).group(1).replace("&amp;", "&")
+    second = verifier.get(link)
+    assert ids_on(second) == [late.id]
+
+
+def test_counters_show_pending_and_my_decisions_today(verifier):
+    regs = people(3)
+    verifier.post(f"/staff/r/{regs[0].id}/setujui")
+    verifier.post(f"/staff/r/{regs[1].id}/tolak", data={"reason": "income"})
+    page = text(verifier.get("/staff"))
+    assert "<strong>1</strong> menunggu pemeriksaan" in page
+    assert "<strong>1</strong> disetujui, <strong>1</strong> ditolak" in page
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["q", "after", "status", "pool", "kecamatan", "kelurahan",
+                                        "occupation", "channel", "flag", "x"]),
+                       st.text(max_size=300) | st.sampled_from(["0", "-1", "99999999999999999999", "all"]),
+                       max_size=6))
+def test_no_query_string_gives_a_server_error(verifier, args):
+    assert verifier.get("/staff", query_string=args).status_code == 200
