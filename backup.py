@@ -83,7 +83,8 @@ def run_pg(args, url, marker, progress):
                 # Keep the reason, never a row: long digit runs (NIK, phone) are blanked.
                 errors.append(re.sub(r"\d{6,}", "…", line.strip())[:200])
     if proc.returncode != 0:
-        raise BackupError(f"{Path(args[0]).name} failed: {' '.join(errors[-3:]) or proc.returncode}")
+        reason = " ".join(errors[-3:]) or f"exit code {proc.returncode}"
+        raise BackupError(f"{Path(args[0]).name} failed: {reason}")
     return steps
 
 
@@ -91,7 +92,11 @@ def backup(url, path, progress=None):
     """Copy the database at url to path while it stays in use; progress(n) as it goes."""
     path = Path(path)
     partial = path.with_name(path.name + ".part")
+    if not path.parent.is_dir():
+        raise BackupError(f"no folder {path.parent}")
     if kind_of(url) == "sqlite":
+        if not sqlite_file(url).is_file():
+            raise BackupError(f"no database file {sqlite_file(url)}")
         source = sqlite3.connect(sqlite_file(url), timeout=30)
         target = sqlite3.connect(partial)
         total = source.execute("PRAGMA page_count").fetchone()[0]

@@ -61,7 +61,8 @@ class Maker:
         rng, day = self.rng, birth.day + (40 if female else 0)
         district = region[6:8] if region.count(".") == 3 else f"{rng.randint(1, 9):02d}"
         home = region[:5].replace(".", "") + district if rng.random() < 0.85 else rng.choice(BORN)
-        return self.unique(self.niks, lambda: f"{home}{day:02d}{birth:%m%y}{rng.randint(1, 9999):04d}")
+        born = f"{home}{day:02d}{birth:%m%y}"
+        return self.unique(self.niks, lambda: f"{born}{rng.randint(1, 9999):04d}")
 
     def row(self, when):
         """One registration's column values, status and pool left for the caller to decide."""
@@ -73,7 +74,8 @@ class Maker:
         name = f"{rng.choice(WOMEN if female else MEN)} {rng.choice(FAMILY)}".strip()
         nik = self.nik(region, birth, female)
         phone = f"+62{rng.choice(PREFIXES)}{rng.randint(0, 99_999_999):08d}"
-        ref = self.unique(self.refs, lambda: "".join(rng.choices(quota.REF_ALPHABET, k=quota.REF_LENGTH)))
+        ref = self.unique(self.refs, lambda: "".join(
+            rng.choices(quota.REF_ALPHABET, k=quota.REF_LENGTH)))
         return dict(ref=ref, year=self.year, nik=nik, nik_active=nik, name=name, birth_date=birth,
                     sex="F" if female else "M", phone=phone, occupation=work, region=region,
                     pool=None, status="waitlisted",
@@ -100,8 +102,10 @@ class Maker:
 
 
 def generate(n, seed=None, mix=None, rejected=0.04, cancelled=0.03, progress=None, actor="cli"):
-    """Insert n fake registrations in the current year; return {status: count}. Keeps the seat rule."""
+    """Add n fake registrations to the current year, keeping the seat rule; {status: count}."""
     year = ProgramYear.current()
+    if year is None:
+        raise ValueError("there is no current program year")
     maker = Maker(year.year, random.Random(seed))
     span = dt.timedelta(days=90).total_seconds()
     times = sorted(maker.end - dt.timedelta(seconds=maker.rng.random() * span) for _ in range(n))
@@ -126,7 +130,8 @@ def insert_chunk(maker, year, times, mix, rejected, cancelled):
     with db.atomic():
         pools = locked_pools(year)
         free = {p.id: p.capacity - p.held for p in pools}
-        rows = [maker.decide(maker.row(when), pools, free, mix, rejected, cancelled) for when in times]
+        rows = [maker.decide(maker.row(when), pools, free, mix, rejected, cancelled)
+                for when in times]
         bulk_insert([tuple(r[f] for f in FIELDS) for r in rows])
         for pool in pools:
             taken = pool.capacity - pool.held - free[pool.id]

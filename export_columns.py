@@ -49,8 +49,8 @@ COLUMNS = {
 DEFAULTS = {
     "bpjs": ("nik", "nama", "tgl_lahir", "jenis_kelamin", "no_hp", "kelurahan", "kecamatan",
              "pekerjaan", "program", "iuran", "tgl_mulai"),
-    "decree": ("no", "kab_kota", "kecamatan", "kelurahan", "nama", "nik", "tgl_lahir", "jenis_kelamin",
-               "pekerjaan"),
+    "decree": ("no", "kab_kota", "kecamatan", "kelurahan", "nama", "nik", "tgl_lahir",
+               "jenis_kelamin", "pekerjaan"),
 }
 
 

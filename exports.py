@@ -36,7 +36,7 @@ def records(kind, year=None, batch=BATCH):
     """The rows in order, fetched by keyset pages of `batch`, so memory never grows with rows."""
     keys = (Registration.region, Registration.name, Registration.id) if kind == "decree" \
         else (Registration.id,)
-    last, more = None, True
+    year, last, more = year_number(year), None, True
     while more:
         query = selection(kind, year)
         if last is not None:
@@ -52,9 +52,10 @@ def records(kind, year=None, batch=BATCH):
 def rows(kind, columns, year=None, progress=None):
     """Value lists of each record, in column order; progress(n) is told every batch."""
     names, getters = Names(), [COLUMNS[k].value for k in columns]
-    for names.number, record in enumerate(records(kind, year), start=1):
+    for number, record in enumerate(records(kind, year), start=1):
+        names.number = number  # the "no" column
         yield record, [get(record, names) for get in getters]
-        if progress and names.number % BATCH == 0:
+        if progress and number % BATCH == 0:
             progress(BATCH)
     if progress and names.number % BATCH:
         progress(names.number % BATCH)

@@ -6,3 +6,5 @@ worker_class = "gthread"
 threads = 4
 timeout = 30
 graceful_timeout = 10
+# gunicorn's control socket has one default path for all servers; tests run several at once.
+control_socket_disable = True

@@ -1,16 +1,13 @@
 """Import of BPJS membership numbers (KPJ) from CSV or XLSX: check each row, then enrol matches."""
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-
-from openpyxl import load_workbook
 
 import quota
 from identity import NikError, clean_digits, mask_nik, parse_nik
 from models import Registration
 from program_year import year_number
+from tabular import ImportFileError, cell_text, row_count, table  # noqa: F401 (for the pages)
 
 KPJ_RE = re.compile(r"^[0-9]{8,16}$")  # BPJS's exact length is unconfirmed: digits, 8 to 16
 NIK_HEADERS = {"nik", "no nik", "nomor nik", "nik peserta", "no ktp", "nomor ktp"}
@@ -20,13 +17,9 @@ RESULTS = ("matched", "unknown_nik", "already_enrolled", "malformed", "not_appro
 CHUNK = 500
 
 
-class ImportFileError(ValueError):
-    """The file is not a CSV or XLSX with a NIK and a KPJ column."""
-
-
 @dataclass
 class RowResult:
-    """What one row of the file is (or did): a RESULTS key, with the registration's code if found."""
+    """One row of the file: a RESULTS key, and the registration's code when one was found."""
 
     line: int
     result: str
@@ -52,45 +45,13 @@ class Report:
         return {key: counted.get(key, 0) for key in RESULTS}
 
 
-def cell_text(value):
-    """A cell as text; a number keeps every digit (Excel may have stored a NIK as a number)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def is_header(cells):
     """(nik column, kpj column) if this row is the header, else None."""
-    names = [" ".join(cell_text(c).lower().replace("_", " ").replace(".", " ").split()) for c in cells]
+    names = [" ".join(cell_text(c).lower().replace("_", " ").replace(".", " ").split())
+             for c in cells]
     nik = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
     kpj = next((i for i, n in enumerate(names) if n in KPJ_HEADERS), None)
     return (nik, kpj) if nik is not None and kpj is not None else None
-
-
-def table(fileobj):
-    """The file's rows as lists of cells: XLSX (first sheet) or CSV (comma, semicolon or tab)."""
-    start = fileobj.read(4)
-    fileobj.seek(0)
-    if start == b"PK\x03\x04":
-        try:
-            book = load_workbook(fileobj, read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - any unreadable workbook is the same answer
-            raise ImportFileError("not a readable XLSX file") from error
-        yield from book.active.iter_rows(values_only=True)
-        return
-    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
-    try:
-        first = text.readline()
-        # Excel in an Indonesian locale saves CSV with semicolons.
-        delimiter = max(",;\t", key=first.count)
-        text.seek(0)
-        yield from csv.reader(text, delimiter=delimiter)
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise ImportFileError("not a UTF-8 CSV file") from error
-    finally:
-        text.detach()  # leave the caller's file open
 
 
 def read_rows(fileobj):
@@ -121,13 +82,16 @@ def classify(chunk, year, seen):
             results.append(RowResult(line, "malformed", detail="nik_format"))
             continue
         if not KPJ_RE.match(kpj):
-            results.append(RowResult(line, "malformed", nik_masked=mask_nik(nik), detail="kpj_format"))
+            results.append(RowResult(line, "malformed", nik_masked=mask_nik(nik),
+                                     detail="kpj_format"))
             continue
         parsed.append((line, nik, kpj))
     niks = [nik for _, nik, _ in parsed]
     found = {}
-    for reg in (Registration.select().where((Registration.year == year) & Registration.nik.in_(niks))
-                .order_by(Registration.nik_active.is_null(True), Registration.id.desc())):
+    candidates = Registration.select().where(
+        (Registration.year == year) & Registration.nik.in_(niks))
+    # The registration that counts this year first, then the newest.
+    for reg in candidates.order_by(Registration.nik_active.is_null(True), Registration.id.desc()):
         found.setdefault(reg.nik, reg)
     kpj_owner = {r.kpj: r.nik for r in Registration.select(Registration.kpj, Registration.nik)
                  .where(Registration.kpj.in_([k for _, _, k in parsed]))}
@@ -152,7 +116,7 @@ def classify(chunk, year, seen):
 
 
 def import_kpj(fileobj, apply=False, actor="cli", year=None, progress=None):
-    """Check every row (dry run); with apply, enrol each match through the core (which sends the SMS)."""
+    """Check every row (a dry run); with apply, enrol each match through the core (SMS included)."""
     year, seen, rows, chunk = year_number(year), {}, [], []
     for item in read_rows(fileobj):
         chunk.append(item)
@@ -174,15 +138,3 @@ def settle(results, apply, actor, progress):
     if progress:
         progress(len(results))
     return results
-
-
-def row_count(fileobj):
-    """About how many data rows the file has (for a progress bar); the file is rewound."""
-    start = fileobj.read(4)
-    fileobj.seek(0)
-    if start == b"PK\x03\x04":
-        total = (load_workbook(fileobj, read_only=True).active.max_row or 1) - 1
-    else:
-        total = sum(1 for _ in fileobj) - 1
-    fileobj.seek(0)
-    return max(total, 0)

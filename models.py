@@ -174,6 +174,7 @@ class Registration(BaseModel):
             (("year", "status", "occupation", "id"), False),
             (("year", "status", "pool", "id"), False),
             (("year", "status", "channel", "id"), False),
+            (("assisted_by", "year", "status", "id"), False),  # an operator's own entries
             Index("registration_year_status_kecamatan_id", "registration",
                   [SQL("year"), SQL("status"), SQL("substr(region, 1, 8)"), SQL("id")]),
             Index("registration_name_lower", "registration", [SQL("lower(name)")]),

@@ -1,4 +1,4 @@
-"""Running the program year from the command line: export, import-kpj, backup, restore, demo-data."""
+"""Long CLI jobs of the program year: export, import-kpj, backup, restore, demo-data."""
 import sys
 
 import click
@@ -19,7 +19,7 @@ export_cli = AppGroup("export", help="Approved registrations for BPJS, or the de
 
 
 def bar(total, unit):
-    """A progress bar on stderr (stdout may carry the export itself); counts only, no personal data."""
+    """A progress bar on stderr (stdout may carry the export); counts only, no personal data."""
     return tqdm(total=total, unit=unit, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
 
 
@@ -39,7 +39,9 @@ def export_command(kind, summary):
         with db.connection_context():
             total = exports.count_rows(kind, year)
             writer = exports.write_csv if fmt == "csv" else exports.write_xlsx
-            with bar(total, "rows") as progress, click.open_file(output, "wb", atomic=output != "-") as out:
+            # atomic: the file appears only once it is complete.
+            with bar(total, "rows") as progress, \
+                    click.open_file(output, "wb", atomic=output != "-") as out:
                 writer(out, kind, year, columns, progress.update)
         click.echo(f"export {kind}: {total} rows, {len(columns)} columns, {fmt} -> {output}",
                    err=output == "-")
@@ -57,7 +59,7 @@ export_command("decree", "the decree list (approved and enrolled) by kecamatan a
 @click.option("--year", type=int, help="Program year (default: the current one).")
 @click.option("--problems-only", is_flag=True, help="List only rows that are not matched.")
 def import_kpj(path, apply_, year, problems_only):
-    """Match BPJS membership numbers (CSV/XLSX with NIK and KPJ columns) to approved registrations."""
+    """Match BPJS membership numbers (CSV/XLSX with NIK and KPJ columns) to registrations."""
     with db.connection_context(), open(path, "rb") as f:
         with bar(kpj_import.row_count(f), "rows") as progress:
             try:
@@ -75,7 +77,8 @@ def import_kpj(path, apply_, year, problems_only):
         enrolled = sum(r.applied for r in report.rows)
         click.echo(f"Applied: {enrolled} enrolled, SMS queued. Rows: {counts or 'none'}.")
     else:
-        click.echo(f"Dry run, nothing changed. Rows: {counts or 'none'}. Run with --apply to enrol.")
+        click.echo(f"Dry run, nothing changed. Rows: {counts or 'none'}. "
+                   "Run with --apply to enrol.")
 
 
 @click.command("backup")
@@ -134,9 +137,12 @@ def demo_data_command(registrations, seed, mix, rejected, cancelled):
         weights = {}
     if not weights or not set(weights) <= {"pending", "approved", "enrolled"}:
         raise click.BadParameter("like pending=45,approved=35,enrolled=20", param_hint="--mix")
-    with db.connection_context(), bar(registrations, "rows") as progress:
-        made = demo_data.generate(registrations, seed, weights, rejected, cancelled,
-                                  progress=progress.update)
+    try:
+        with db.connection_context(), bar(registrations, "rows") as progress:
+            made = demo_data.generate(registrations, seed, weights, rejected, cancelled,
+                                      progress=progress.update)
+    except ValueError as error:
+        raise click.ClickException(str(error))
     click.echo(f"demo-data: {registrations} registrations added ("
                + ", ".join(f"{n} {k}" for k, n in sorted(made.items())) + "); seat rule ok.")
 

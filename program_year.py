@@ -21,7 +21,7 @@ class YearOutcome:
 
 @quota.retrying
 def open_year(year, actor, copy_from=None, opens_on=None, closes_on=None):
-    """Make `year` current: copy the pools of the current year (or copy_from), carry members over."""
+    """Make `year` current with the pools of copy_from (default: current year) and its members."""
     if opens_on and closes_on and closes_on < opens_on:
         return YearOutcome(False, {"closes_on": "window_order"})
     with db.atomic():

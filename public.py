@@ -1,14 +1,14 @@
 """The public web door: home, registration, inline checks, health, language."""
-import datetime as dt
 from urllib.parse import urlparse
 
 from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
                    request, session, url_for)
 
+import program_year
 import quota
 from extensions import limiter
 from messages import error_text
-from models import Occupation, ProgramYear, Region, Registration, db
+from models import Occupation, Region, Registration, db
 from validation import FIELDS, Applicant, validate
 
 bp = Blueprint("public", __name__)
@@ -39,18 +39,15 @@ def form_context(values=None, errors=None):
     """Everything the registration form needs."""
     villages, regencies = Region.choosable()
     districts = {r.code: r.name for r in Region.select().where(Region.level == "district")}
-    year = ProgramYear.current()
     return dict(values=values or {}, errors=errors or {}, occupations=list(Occupation.menu()),
                 villages=villages, regencies=regencies, districts=districts,
-                is_open=quota.registration_open(year), year=year)
+                window=program_year.window())
 
 
 @bp.get("/")
 def index():
     """What the program is, places left, how to register by SMS."""
-    year = ProgramYear.current()
-    return render_template("index.html", pools=quota.places_left(), year=year,
-                           is_open=quota.registration_open(year), today=dt.date.today())
+    return render_template("index.html", pools=quota.places_left(), window=program_year.window())
 
 
 @bp.get("/daftar")
@@ -70,8 +67,10 @@ def register():
         return render_template(template, **context), 422
     session["result_id"] = outcome.registration.id
     if is_fragment_request():
-        return render_template("_register_result.html", reg=outcome.registration,
+        # The whole main column changes, heading included, as on the page without JavaScript.
+        page = render_template("_register_done.html", reg=outcome.registration,
                                position=outcome.position)
+        return page, 200, {"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
     return redirect(url_for("public.register_result"), 303)
 
 

@@ -26,11 +26,13 @@ class Reverification(BaseModel):
     def of_year(cls, year, status=None):
         """The re-verification list of a year (optionally one status), oldest first."""
         query = cls.select().where(cls.year == year)
-        return query.where(cls.status == status).order_by(cls.id) if status else query.order_by(cls.id)
+        if status:
+            query = query.where(cls.status == status)
+        return query.order_by(cls.id)
 
 
 def carry_over(source, target):
-    """Put members enrolled in source on target's re-verification list (once each); return how many."""
+    """Put source's enrolled members on target's re-verification list, once each; how many."""
     listed = {r.nik for r in Reverification.select(Reverification.nik)
               .where(Reverification.year == target)}
     members = (Registration.select(Registration.id, Registration.nik, Registration.kpj)
@@ -45,7 +47,7 @@ def carry_over(source, target):
 
 @quota.retrying
 def confirm(reverification_id, actor):
-    """Staff found a member still eligible: an approved registration in the new year, with a seat."""
+    """Staff found a member still eligible: approved in the new year, holding a seat."""
     with db.atomic():
         rev = Reverification.get_or_none(Reverification.id == reverification_id)
         if rev is None or rev.status != "open":
@@ -59,8 +61,8 @@ def confirm(reverification_id, actor):
         if pool is None:
             return quota.fail("form", "no_seat")
         registration = copy_registration(old, rev.year_id, pool)
-        Reverification.update(status="confirmed", registration=registration, decided_at=now()).where(
-            Reverification.id == rev.id).execute()
+        Reverification.update(status="confirmed", registration=registration,
+                              decided_at=now()).where(Reverification.id == rev.id).execute()
         quota.audit(actor, "reverify", registration, None, "approved", previous=old.ref)
         quota.queue_sms(registration, "approved")
     return quota.Outcome(True, registration=registration)
@@ -86,7 +88,8 @@ def copy_registration(old, year, pool):
 def drop(reverification_id, actor, reason):
     """Staff found a member no longer eligible: they leave the list (their old record stays)."""
     with db.atomic():
-        changed = Reverification.update(status="dropped", reason=reason, decided_at=now()).where(
+        changed = Reverification.update(status="dropped", reason=(reason or "")[:40],
+                                        decided_at=now()).where(
             (Reverification.id == reverification_id) & (Reverification.status == "open")).execute()
         if not changed:
             return quota.fail("form", "cannot_reverify")

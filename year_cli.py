@@ -1,4 +1,4 @@
-"""`flask --app app year …`: open a program year, close or reopen registration, re-verification."""
+"""`flask --app app year …`: open a year, close or reopen registration, re-verify members."""
 import click
 from flask.cli import AppGroup
 
@@ -33,7 +33,8 @@ def year_list():
         for y in ProgramYear.select().order_by(ProgramYear.year):
             regs = Registration.select().where(Registration.year == y.year).count()
             open_list = Reverification.of_year(y.year, "open").count()
-            click.echo(f"{y.year:<6} {'yes' if y.is_current else '':<8} {'yes' if y.is_open else 'no':<5} "
+            current, is_open = "yes" if y.is_current else "", "yes" if y.is_open else "no"
+            click.echo(f"{y.year:<6} {current:<8} {is_open:<5} "
                        f"{str(y.opens_on or '-'):<11} {str(y.closes_on or '-'):<11} "
                        f"{Pool.of_year(y.year).count():>5} {regs:>13} {open_list:>8}")
 
@@ -44,7 +45,7 @@ def year_list():
 @click.option("--opens-on", type=DAY, help="First day of registration (YYYY-MM-DD).")
 @click.option("--closes-on", type=DAY, help="Last day of registration (YYYY-MM-DD).")
 def year_open(year, copy_from, opens_on, closes_on):
-    """Make YEAR current with the pools of the last year; last year's members go to re-verification."""
+    """Make YEAR current with last year's pools; last year's members go to re-verification."""
     with db.connection_context():
         outcome = program_year.open_year(year, "cli", copy_from, opens_on and opens_on.date(),
                                          closes_on and closes_on.date())
@@ -74,7 +75,8 @@ def year_reopen(until):
         outcome = program_year.reopen_registration("cli", until and until.date())
     if not outcome.ok:
         refuse(outcome.errors)
-    click.echo(f"Registration {outcome.year.year}: open" + (f" until {until.date()}." if until else "."))
+    click.echo(f"Registration {outcome.year.year}: open"
+               + (f" until {until.date()}." if until else "."))
 
 
 @year_cli.command("reverify")
@@ -85,8 +87,11 @@ def year_reverify(ids, reason):
     with db.connection_context():
         year = ProgramYear.current()
         if not ids:
-            for rev in Reverification.of_year(year, "open"):
-                click.echo(f"{rev.id:>8} previous {rev.previous.ref}")
+            listed = (Reverification.of_year(year, "open")
+                      .select(Reverification.id, Registration.ref)
+                      .join(Registration, on=Reverification.previous == Registration.id).tuples())
+            for rid, ref in listed:
+                click.echo(f"{rid:>8} previous {ref}")
             return
         for rid in ids:
             outcome = (reverification.drop(rid, "cli", reason) if reason

@@ -6,6 +6,7 @@ COLUMN_INDEXES = (
     ("year", "status", "occupation", "id"),
     ("year", "status", "pool", "id"),
     ("year", "status", "channel", "id"),
+    ("assisted_by", "year", "status", "id"),
     ("year", "created_at"),
 )
 # Expressions must read exactly like the queries' (staff/listing.py) for the planner to use them.

@@ -18,6 +18,8 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 ROLES = ("operator", "verifier", "admin")
 DECIDERS = ("verifier", "admin")
 REGISTRARS = ("operator", "admin")
+# A row id in a URL: larger numbers are no row (and SQLite could not even compare them: a 500).
+ROW_ID = "int(max=9223372036854775807)"
 ROLE_NAMES = {"operator": _l("Operator"), "verifier": _l("Verifikator"), "admin": _l("Admin")}
 
 
@@ -119,7 +121,8 @@ def staff_globals():
     """What every staff template may use."""
     return {"staff_roles": {"deciders": DECIDERS, "registrars": REGISTRARS}, "role_names": ROLE_NAMES,
             "mask_nik": mask_nik, "mask_phone": mask_phone, "display_phone": display_phone,
-            "format_ref": format_ref, "num": number, "can_decide": g.get("staff") is not None and g.staff.role in DECIDERS}
+            "format_ref": format_ref, "num": number,
+            "can_decide": g.get("staff") is not None and g.staff.role in DECIDERS}
 
 
 def number(n):

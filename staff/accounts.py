@@ -3,7 +3,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from models import StaffUser
-from staff import ROLES, actor, bp, role_required, users
+from staff import ROLES, ROW_ID, actor, bp, role_required, users
 from staff.auth import locked
 
 
@@ -51,7 +51,7 @@ def account_or_404(user_id):
     return user
 
 
-@bp.get("/akun/<int:user_id>")
+@bp.get(f"/akun/<{ROW_ID}:user_id>")
 @role_required("admin")
 def account(user_id):
     """One account's form."""
@@ -61,7 +61,7 @@ def account(user_id):
                            **page_context(values))
 
 
-@bp.post("/akun/<int:user_id>")
+@bp.post(f"/akun/<{ROW_ID}:user_id>")
 @role_required("admin")
 def update_account(user_id):
     """Save role, place, active flag; optionally a new password or an unlock."""

@@ -44,8 +44,8 @@ def hbars(chart_id, title, rows, value_label, totals=None):
     totals = totals or {}
     top = max([totals.get(label, value) for label, value in rows] + [1])
     room = WIDTH - LABEL_W - 60
-    bars = [Bar(label, value, LABEL_W, i * (BAR + GAP), room * value / top, BAR,
-                totals.get(label), room * totals.get(label, 0) / top) for i, (label, value) in enumerate(rows)]
+    bars = [Bar(label, value, LABEL_W, i * (BAR + GAP), room * value / top, BAR, totals.get(label),
+                room * totals.get(label, 0) / top) for i, (label, value) in enumerate(rows)]
     return Chart(chart_id, title, bars, WIDTH, max(len(bars) * (BAR + GAP), BAR), value_label)
 
 

@@ -80,7 +80,8 @@ def dashboard():
         hbars("kecamatan", _("Pendaftaran per kecamatan"), per_kecamatan(totals(by_district), choices),
               _("Pendaftaran")),
         hbars("occupation", _("Pendaftaran per pekerjaan"),
-              [(occupations[c].name_id if c in occupations else c, n) for c, n in totals(by_occupation).items()],
+              [(occupations[c].name_id if c in occupations else c, n)
+               for c, n in totals(by_occupation).items()],
               _("Pendaftaran")),
         hbars("channel", _("Pendaftaran per jalur"),
               [(CHANNEL_NAMES.get(c, c), n) for c, n in totals(by_channel).items()], _("Pendaftaran")),

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 import quota
 from models import AuditEvent, Registration
-from staff import DECIDERS, actor, bp, role_required, safe_next
+from staff import DECIDERS, ROW_ID, actor, bp, role_required, safe_next
 from staff.listing import scoped
 from staff.queue import counters, flags_of, row_context, visible
 
@@ -42,7 +42,7 @@ def respond(outcome, reg, done):
     return redirect(safe_next(request.form.get("next")), 303)
 
 
-@bp.post("/r/<int:reg_id>/setujui")
+@bp.post(f"/r/<{ROW_ID}:reg_id>/setujui")
 @role_required(*DECIDERS)
 def approve(reg_id):
     """Approve a pending registration."""
@@ -72,14 +72,14 @@ def reject_form(reg, errors=None, values=None, status=200):
                            **row_context()), status
 
 
-@bp.get("/r/<int:reg_id>/tolak")
+@bp.get(f"/r/<{ROW_ID}:reg_id>/tolak")
 @role_required(*DECIDERS)
 def reject_page(reg_id):
     """Ask for the reason before rejecting."""
     return reject_form(visible(reg_id))
 
 
-@bp.post("/r/<int:reg_id>/tolak")
+@bp.post(f"/r/<{ROW_ID}:reg_id>/tolak")
 @role_required(*DECIDERS)
 def reject(reg_id):
     """Reject with a reason from the list (+ note); the core frees the seat and promotes the next."""
@@ -98,17 +98,20 @@ def reject(reg_id):
 @role_required(*DECIDERS)
 def approve_many():
     """Approve every selected registration, each in its own core transaction."""
-    ids = [int(v) for v in request.form.getlist("id")[:BULK_MAX] if v.isascii() and v.isdigit() and len(v) < 19]
+    ids = [int(v) for v in request.form.getlist("id")[:BULK_MAX]
+           if v.isascii() and v.isdigit() and len(v) < 19]
     regs = list(scoped(Registration.select().where(Registration.id.in_(ids)), g.staff)) if ids else []
     done = sum(1 for reg in regs if quota.approve(reg, actor()).ok)
     if not ids:
         flash(_("Pilih dulu pendaftaran yang akan disetujui."))
-    else:
+    elif done < len(ids):
         flash(_("%(done)s disetujui, %(failed)s tidak dapat disetujui.", done=done, failed=len(ids) - done))
+    else:
+        flash(_("%(done)s disetujui.", done=done))
     return redirect(safe_next(request.form.get("next")), 303)
 
 
-@bp.post("/r/<int:reg_id>/buka")
+@bp.post(f"/r/<{ROW_ID}:reg_id>/buka")
 @role_required("admin")
 def reopen(reg_id):
     """Reopen a rejected registration (admin): the core gives it a seat or a place in line."""
@@ -118,7 +121,7 @@ def reopen(reg_id):
     return redirect(url_for("staff.detail", reg_id=reg.id), 303)
 
 
-@bp.get("/r/<int:reg_id>")
+@bp.get(f"/r/<{ROW_ID}:reg_id>")
 @role_required()
 def detail(reg_id):
     """Everything about one registration, the full NIK (this view is audited) and its history."""

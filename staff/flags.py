@@ -49,19 +49,17 @@ def shared_phones(regs):
 
 
 def same_people(regs):
-    """(name folded, birth date) pairs of these registrations held by more than one NIK."""
-    wanted = {(r.name.casefold(), r.birth_date) for r in regs}
-    niks = defaultdict(set)
-    # Both lists hit the (birth_date, lower(name)) index; pairs not asked for are dropped below.
-    # SQLite's lower() folds ASCII letters only, so names differing in the case of other letters
-    # are missed: a flag lost, never a wrong one.
-    query = Registration.select(Registration.name, Registration.birth_date, Registration.nik).where(
-        Registration.birth_date.in_({r.birth_date for r in regs})
-        & fn.LOWER(Registration.name).in_({r.name.lower() for r in regs}))
-    for name, birth, nik in query.tuples().iterator():
-        if (name.casefold(), birth) in wanted:
-            niks[(name.casefold(), birth)].add(nik)
-    return {key for key, found in niks.items() if len(found) > 1}
+    """(name lowered, birth date) pairs of these registrations that more than one NIK holds."""
+    lowered = fn.LOWER(Registration.name)
+    # Both lists hit the (birth_date, lower(name)) index and SQL counts the NIKs; pairs nobody
+    # asked about may come back too and simply match no row. SQLite's lower() folds ASCII letters
+    # only, so names differing in the case of other letters are missed: a flag lost, never a wrong one.
+    query = (Registration.select(Registration.birth_date, lowered)
+             .where(Registration.birth_date.in_({r.birth_date for r in regs})
+                    & lowered.in_({r.name.lower() for r in regs}))
+             .group_by(Registration.birth_date, lowered)
+             .having(fn.COUNT(fn.DISTINCT(Registration.nik)) > 1))
+    return {(name, birth) for birth, name in query.tuples()}
 
 
 def flags_for(regs, max_age, age_years, only=None):
@@ -77,6 +75,6 @@ def flags_for(regs, max_age, age_years, only=None):
         "nik": nik_disagrees,
         "phone": lambda reg: (reg.phone, reg.year_id) in phones,
         "age": lambda reg: near_age_limit(reg, max_age, age_years),
-        "duplicate": lambda reg: (reg.name.casefold(), reg.birth_date) in people,
+        "duplicate": lambda reg: (reg.name.lower(), reg.birth_date) in people,
     }
     return {reg.id: [key for key, check in checks.items() if key in wanted and check(reg)] for reg in regs}

@@ -1,18 +1,18 @@
 """The queue's filters, search and keyset pages, read from the query string and scoped to the user."""
+import operator
 from dataclasses import asdict, dataclass
+from functools import reduce
 
 from peewee import SQL, fn
 
-from identity import clean_digits, normalize_phone
 from models import STATUSES, Occupation, Pool, Region, Registration
-from quota import REF_ALPHABET, REF_LENGTH, normalize_ref
 from staff.flags import FLAGS
+from staff.search import search_condition
 
 PAGE_SIZE = 50
 CHANNELS = ("web", "sms", "assisted")
-FLAG_SCAN_LIMIT = 400  # rows looked at per page when filtering on flags (see flagged_page)
+FLAG_SCAN_LIMIT = 300  # rows looked at per page when filtering on flags (see flagged_page)
 FLAG_BATCH = 50
-NAME_PROBE = 2000  # up to this many name matches are fetched by the name index, then paged by id
 
 
 @dataclass
@@ -67,46 +67,30 @@ def read_filters(args, choices):
     return Filters(**values)
 
 
-def scoped(query, user):
-    """Only what this account may see: an operator's kelurahan (or own entries), a verifier's agency."""
-    if user.role == "operator":
-        return query.where((Registration.region == user.kelurahan_id) | (Registration.assisted_by == user.id))
+def scope_parts(user):
+    """The account's scope as disjoint conditions, each served in id order by an index (none: all)."""
+    if user.role == "operator":  # their kelurahan, and what they entered elsewhere
+        theirs = Registration.region == user.kelurahan_id
+        return [theirs, (Registration.assisted_by == user.id) & ~theirs]
     if user.role == "verifier" and user.agency:
         codes = [o.code for o in Occupation.select(Occupation.code).where(Occupation.agency == user.agency)]
-        return query.where(Registration.occupation.in_(codes))
-    return query
+        return [Registration.occupation.in_(codes)]
+    return []
 
 
-def search_condition(text):
-    """NIK, phone, reference code or the start of a name, whichever the text looks like."""
-    digits = clean_digits(text)
-    if len(digits) == 16 and digits.isdigit():
-        return Registration.nik == digits
-    phone = normalize_phone(text)
-    if phone:
-        return Registration.phone == phone
-    condition = name_condition(text.lower())
-    ref = normalize_ref(text)
-    if len(ref) == REF_LENGTH and all(ch in REF_ALPHABET for ch in ref):
-        condition = condition | (Registration.ref == ref)
-    return condition
-
-
-def name_condition(name):
-    """Names starting with name: by id when few match (the name index finds them), else a scan filter."""
-    lowered = fn.LOWER(Registration.name)
-    # The range uses the lower(name) index; the exact prefix test guards odd collations.
-    prefix = (lowered >= name) & (lowered < name + "\uffff") & (fn.SUBSTR(lowered, 1, len(name)) == name)
-    found = [r.id for r in Registration.select(Registration.id).where(prefix).limit(NAME_PROBE + 1)]
-    if len(found) <= NAME_PROBE:
-        return Registration.id.in_(found)
-    # A common name: matches are dense, so walking the queue in id order finds a page quickly.
-    return prefix
+def scoped(query, user):
+    """Only what this account may see, as one query (for one row or a list of ids)."""
+    parts = scope_parts(user)
+    return query.where(reduce(operator.or_, parts)) if parts else query
 
 
 def filtered(user, f, choices, year):
-    """Registrations of the year matching the filters and the search, within the user's scope."""
-    query = scoped(Registration.select().where(Registration.year == year), user)
+    """Queries for the year's registrations matching the filters and search, one per scope part.
+
+    An OR of the parts in one query would make the database sort every match to find the oldest
+    fifty; each part alone walks an index in id order and stops after a page.
+    """
+    query = Registration.select().where(Registration.year == year)
     if f.status != "all":
         query = query.where(Registration.status == f.status)
     if f.pool:
@@ -119,24 +103,31 @@ def filtered(user, f, choices, year):
             query = query.where(column == value)
     if f.q:
         query = query.where(search_condition(f.q))
-    return query
+    return [query.where(part) for part in scope_parts(user)] or [query]
 
 
-def page(query, after, flag=None, flags_of=None):
+def oldest(queries, after, limit):
+    """The first `limit` rows after the cursor, oldest first, over all the queries."""
+    rows = [reg for query in queries
+            for reg in query.where(Registration.id > after).order_by(Registration.id).limit(limit)]
+    return sorted(rows, key=lambda reg: reg.id)[:limit]
+
+
+def page(queries, after, flag=None, flags_of=None):
     """(rows, flags by id, id to continue after or None): oldest first, after a keyset cursor."""
     if flag:
-        return flagged_page(query, after, flag, flags_of)
-    rows = list(query.where(Registration.id > after).order_by(Registration.id).limit(PAGE_SIZE + 1))
+        return flagged_page(queries, after, flag, flags_of)
+    rows = oldest(queries, after, PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return rows, flags_of(rows), rows[-1].id if more else None
 
 
-def flagged_page(query, after, flag, flags_of):
+def flagged_page(queries, after, flag, flags_of):
     """Scan forward in batches keeping flagged rows; stop after FLAG_SCAN_LIMIT rows so a page stays fast."""
     kept, flags, scanned, cursor = [], {}, 0, after
     while len(kept) < PAGE_SIZE and scanned < FLAG_SCAN_LIMIT:
-        batch = list(query.where(Registration.id > cursor).order_by(Registration.id).limit(FLAG_BATCH))
+        batch = oldest(queries, cursor, FLAG_BATCH)
         if not batch:
             cursor = None
             break
@@ -148,16 +139,16 @@ def flagged_page(query, after, flag, flags_of):
                 flags[reg.id] = found[reg.id]
                 if len(kept) == PAGE_SIZE:
                     break
-    if cursor is not None and not query.where(Registration.id > cursor).exists():
+    if cursor is not None and not oldest(queries, cursor, 1):
         cursor = None
     if flag != "any":  # the rows shown carry all their flags, not only the one searched for
         flags = flags_of(kept)
     return kept, flags, cursor
 
 
-def capped_count(query, cap=1000):
+def capped_count(queries, cap=1000):
     """How many rows match, counting no further than cap (cheap on a million rows)."""
-    return query.select(Registration.id).order_by().limit(cap).count()
+    return min(sum(q.select(Registration.id).order_by().limit(cap).count() for q in queries), cap)
 
 
 def read_cursor(value):

@@ -7,9 +7,9 @@ from peewee import fn
 
 from messages import STATUS
 from models import AuditEvent, ProgramYear, Registration, now
-from staff import bp, here, role_required
+from staff import ROW_ID, bp, here, role_required
 from staff.flags import FLAGS, flags_for
-from staff.listing import (CHANNELS, Choices, capped_count, filtered, page, read_cursor,
+from staff.listing import (CHANNELS, Choices, Filters, capped_count, filtered, page, read_cursor,
                            read_filters, scoped)
 
 
@@ -21,9 +21,7 @@ def flags_of(regs, only=None):
 
 def counters(user):
     """Pending in this account's scope (capped) and its own decisions today."""
-    year = ProgramYear.current()
-    pending = scoped(Registration.select().where(
-        (Registration.year == year) & (Registration.status == "pending")), user)
+    pending = filtered(user, Filters(), None, ProgramYear.current())
     midnight = dt.datetime.combine(now().date(), dt.time())
     mine = dict(AuditEvent.select(AuditEvent.action, fn.COUNT(AuditEvent.id)).where(
         (AuditEvent.actor == f"staff:{user.username}") & (AuditEvent.at >= midnight)
@@ -62,15 +60,15 @@ def queue():
     choices = Choices.load(year)
     filters = read_filters(request.args, choices)
     after = read_cursor(request.args.get("after"))
-    query = filtered(g.staff, filters, choices, year)
-    rows, flags, next_after = page(query, after, filters.flag, flags_of)
+    queries = filtered(g.staff, filters, choices, year)
+    rows, flags, next_after = page(queries, after, filters.flag, flags_of)
     return render_template(
         "staff/queue.html", rows=rows, flags=flags, filters=filters, choices=choices,
         channels=CHANNELS, after=after, next_after=next_after, counts=counters(g.staff),
         next_url=here(), **row_context(choices))
 
 
-@bp.get("/r/<int:reg_id>/baris")
+@bp.get(f"/r/<{ROW_ID}:reg_id>/baris")
 @role_required()
 def row(reg_id):
     """One queue row alone (htmx puts it back when a reject form is cancelled)."""

@@ -13,7 +13,8 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 12
 
 ERRORS = {
-    "username_format": _l("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung."),
+    "username_format": _l("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah "
+                          "atau tanda hubung."),
     "username_taken": _l("Nama pengguna ini sudah dipakai."),
     "role_invalid": _l("Pilih peran: operator, verifikator atau admin."),
     "kelurahan_required": _l("Operator harus terikat pada satu kelurahan."),

@@ -31,7 +31,7 @@ while not stop.exists():
 
 
 def write_one(n):
-    """One worker's turn: register; cancel every third (a seat frees, the list moves), approve some."""
+    """One turn: register; cancel every third (a seat frees, the list moves), approve some."""
     outcome = quota.register(applicant(n), "web", DEFAULT_RULES)
     assert outcome.ok, outcome.errors
     if n % 3 == 0:
@@ -168,3 +168,8 @@ def test_a_failed_pg_dump_says_why_and_leaves_no_file(pg_server, tmp_path):
     with pytest.raises(backup.BackupError, match="pg_dump failed"):
         backup.backup(url, tmp_path / "x.dump")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_into_a_missing_folder_is_refused(app, tmp_path):
+    with pytest.raises(backup.BackupError, match="no folder"):
+        backup.backup(app.config["DATABASE_URL"], tmp_path / "nowhere" / "b.sqlite3")

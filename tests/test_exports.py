@@ -112,8 +112,9 @@ def test_decree_groups_approved_and_enrolled_by_kecamatan_and_kelurahan(core_app
 def test_decree_xlsx_has_a_summary_sheet_and_a_heading_per_kelurahan(core_app):
     known_set()
     sheets = read_xlsx("decree", columns="no,nama")
-    assert sheets["Rekap"] == [["KECAMATAN", "KELURAHAN", "JUMLAH"], ["Balikpapan Timur", "Manggar", 2],
-                               ["Balikpapan Kota", "Damai", 1], ["Kota Samarinda", None, 1]]
+    assert sheets["Rekap"] == [["KECAMATAN", "KELURAHAN", "JUMLAH"],
+                               ["Balikpapan Timur", "Manggar", 2], ["Balikpapan Kota", "Damai", 1],
+                               ["Kota Samarinda", None, 1]]
     assert sheets["Daftar"] == [["NO", "NAMA LENGKAP"], ["BALIKPAPAN TIMUR / MANGGAR"],
                                 [1, "Ahmad Fauzi"], [2, "Budi Santoso"],
                                 ["BALIKPAPAN KOTA / DAMAI"], [3, "Siti Aminah"],
@@ -159,8 +160,8 @@ def test_cli_writes_csv_and_xlsx_files_with_a_progress_bar_and_a_summary(app, ru
     assert "3/3" in result.stderr and "rows" in result.stderr
     assert make_nik(0) not in result.output
     assert len(list(csv.reader(open(tmp_path / "b.csv", encoding="utf-8")))) == 4
-    result = runner.invoke(args=["export", "decree", "--format", "xlsx", "-o", str(tmp_path / "d.xlsx"),
-                                 "--columns", "no,nama"])
+    result = runner.invoke(args=["export", "decree", "--format", "xlsx",
+                                 "-o", str(tmp_path / "d.xlsx"), "--columns", "no,nama"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "d.xlsx", read_only=True)
     assert book.sheetnames == ["Rekap", "Daftar"]

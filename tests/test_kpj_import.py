@@ -31,7 +31,8 @@ def results(report):
 
 def mixed_file():
     """Two matches, an unknown NIK, a malformed row, a repeated NIK, a pending registration."""
-    return csv_file(f"{make_nik(1)},26000000001", f"{make_nik(2)[:4]} {make_nik(2)[4:]},2600-0000-002",
+    spaced = f"{make_nik(2)[:4]} {make_nik(2)[4:]}"  # typed with a space, KPJ with dashes
+    return csv_file(f"{make_nik(1)},26000000001", f"{spaced},2600-0000-002",
                     f"{make_nik(77)},26000000077", "12345,26000000009", f"{make_nik(1)},26000000001",
                     f"{make_nik(3)},26000000003")
 
@@ -56,10 +57,11 @@ def test_apply_enrols_each_match_through_the_core_and_queues_the_number_by_sms(c
     for reg, kpj in ((one, "26000000001"), (two, "26000000002")):
         reg = Registration.get_by_id(reg.id)
         assert (reg.status, reg.kpj) == ("enrolled", kpj)
-        sms = OutboxMessage.get((OutboxMessage.registration == reg) & (OutboxMessage.kind == "enrolled"))
+        sms = OutboxMessage.get((OutboxMessage.registration == reg)
+                                & (OutboxMessage.kind == "enrolled"))
         assert sms.params["kpj"] == kpj
-        assert AuditEvent.get((AuditEvent.registration == reg) & (AuditEvent.action == "enroll")).actor \
-            == "staff:admin"
+        event = AuditEvent.get((AuditEvent.registration == reg) & (AuditEvent.action == "enroll"))
+        assert event.actor == "staff:admin"
 
 
 def test_importing_the_same_file_again_changes_nothing(core_app):
@@ -75,8 +77,8 @@ def test_importing_the_same_file_again_changes_nothing(core_app):
 def test_a_different_number_for_an_enrolled_member_is_a_conflict(core_app):
     one, two = registered(1), registered(2)
     kpj_import.import_kpj(csv_file(f"{make_nik(1)},26000000001"), apply=True)
-    report = kpj_import.import_kpj(csv_file(f"{make_nik(1)},26000000999", f"{make_nik(2)},26000000001"),
-                                   apply=True)
+    other_number, someone_elses = f"{make_nik(1)},26000000999", f"{make_nik(2)},26000000001"
+    report = kpj_import.import_kpj(csv_file(other_number, someone_elses), apply=True)
     assert [(r.result, r.detail) for r in report.rows] == [
         ("conflict", "enrolled_with_other_kpj"), ("conflict", "kpj_of_other_nik")]
     assert Registration.get_by_id(one.id).kpj == "26000000001"
@@ -123,7 +125,8 @@ def test_a_semicolon_csv_from_excel_with_a_bom_is_read(app):
         assert not upload.closed
 
 
-@pytest.mark.parametrize("content", [b"nama,alamat\nBudi,Manggar\n", b"PK\x03\x04 not a zip", b"\xff\xfe\x00"])
+@pytest.mark.parametrize("content", [
+    b"nama,alamat\nBudi,Manggar\n", b"PK\x03\x04 not a zip", b"\xff\xfe\x00"])
 def test_a_file_without_nik_and_kpj_columns_is_refused(app, content):
     with app.app_context(), db.connection_context(), pytest.raises(kpj_import.ImportFileError):
         kpj_import.import_kpj(io.BytesIO(content))
@@ -137,7 +140,8 @@ def test_cli_dry_run_then_apply_with_progress_and_summary(app, runner, tmp_path)
     dry = runner.invoke(args=["import-kpj", str(path)])
     assert dry.exit_code == 0, dry.output
     assert "line 2: matched" in dry.stdout and "line 4: unknown_nik" in dry.stdout
-    assert "Dry run, nothing changed. Rows: 2 matched, 2 unknown nik, 1 malformed, 1 duplicate" in dry.stdout
+    assert ("Dry run, nothing changed. Rows: 2 matched, 2 unknown nik, 1 malformed, 1 duplicate"
+            in dry.stdout)
     assert "6/6" in dry.stderr and make_nik(1) not in dry.output
     applied = runner.invoke(args=["import-kpj", str(path), "--apply", "--problems-only"])
     assert applied.exit_code == 0, applied.output

@@ -7,7 +7,8 @@ import program_year
 import quota
 import reverification
 from config import DEFAULT_RULES
-from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Registration, db
+from database import migrate
+from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Registration, SchemaMigration, db
 from reverification import Reverification
 from tests.factories import applicant
 
@@ -46,7 +47,8 @@ def test_a_new_year_gets_last_years_pools_empty_and_becomes_current(core_app):
 @pytest.mark.parametrize("offset, kwargs, error", [
     (0, {}, {"year": "year_exists"}),
     (1, dict(copy_from=1999), {"copy_from": "year_unknown"}),
-    (1, dict(opens_on=dt.date(2030, 9, 1), closes_on=dt.date(2030, 8, 31)), {"closes_on": "window_order"}),
+    (1, dict(opens_on=dt.date(2030, 9, 1), closes_on=dt.date(2030, 8, 31)),
+     {"closes_on": "window_order"}),
 ])
 def test_opening_a_year_is_refused_with_a_reason(core_app, offset, kwargs, error):
     outcome = program_year.open_year(this_year() + offset, "cli", **kwargs)
@@ -112,7 +114,8 @@ def test_a_member_who_registered_again_cannot_also_be_confirmed(core_app):
 
 def test_closing_by_hand_stops_registration_and_reopening_starts_it(core_app):
     assert program_year.close_registration("staff:admin").ok
-    assert quota.register(applicant(1), "web", DEFAULT_RULES).errors == {"form": "registration_closed"}
+    refused = quota.register(applicant(1), "web", DEFAULT_RULES)
+    assert refused.errors == {"form": "registration_closed"}
     assert program_year.window().state == "closed" and not program_year.window().is_open
     assert program_year.reopen_registration("staff:admin", until=dt.date(2099, 11, 30)).ok
     assert quota.register(applicant(1), "web", DEFAULT_RULES).ok
@@ -168,3 +171,12 @@ def test_cli_opens_lists_closes_and_re_verifies(app, runner):
     with app.app_context(), db.connection_context():
         assert not ProgramYear.current().is_open
         assert Registration.select().where(Registration.year == old + 1).count() == 1
+
+
+def test_migration_0003_adds_the_re_verification_table_to_an_older_database(app):
+    with app.app_context(), db.connection_context():
+        db.drop_tables([Reverification])
+        SchemaMigration.delete().where(SchemaMigration.name == "0003_program_year").execute()
+    assert migrate() == ["0003_program_year"]
+    with app.app_context(), db.connection_context():
+        assert "reverification" in db.get_tables() and Reverification.select().count() == 0

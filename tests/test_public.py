@@ -32,6 +32,10 @@ def test_home_shows_places_left_per_pool_and_how_to_register_by_sms(client):
 def test_home_says_until_when_registration_is_open_or_that_it_is_closed(client):
     ProgramYear.update(closes_on=dt.date(2099, 11, 30)).execute()
     assert "Pendaftaran dibuka sampai 30 November 2099." in text_of(client.get("/"))
+    ProgramYear.update(closes_on=dt.date(2020, 11, 30)).execute()
+    assert "Pendaftaran sudah ditutup pada 30 November 2020." in text_of(client.get("/daftar"))
+    ProgramYear.update(opens_on=dt.date(2099, 9, 1), closes_on=None).execute()
+    assert "Pendaftaran dibuka mulai 1 September 2099." in text_of(client.get("/"))
     ProgramYear.update(is_open=False).execute()
     assert "Pendaftaran sedang ditutup." in text_of(client.get("/"))
 

@@ -32,7 +32,7 @@ def staff_post_urls(app):
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("staff.") and "POST" in rule.methods:
-            urls.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule))
+            urls.append(re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule))
     return sorted(set(urls))
 
 

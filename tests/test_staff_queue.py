@@ -94,8 +94,8 @@ def test_search_by_the_middle_of_a_name_finds_nothing(verifier):
 
 
 def test_search_keeps_working_past_the_name_index_probe(verifier, monkeypatch):
-    import staff.listing
-    monkeypatch.setattr(staff.listing, "NAME_PROBE", 2)
+    import staff.search
+    monkeypatch.setattr(staff.search, "NAME_PROBE", 2)
     regs = [registered(i, name=f"Sri Rahayu {chr(65 + i)}") for i in range(4)]
     assert ids_on(verifier.get("/staff?q=sri")) == [r.id for r in regs]
 

@@ -1,0 +1,35 @@
+"""The queue's search box: a NIK, a phone number, a reference code or the start of a name."""
+from peewee import fn
+
+from identity import clean_digits, normalize_phone
+from models import Registration
+from quota import REF_ALPHABET, REF_LENGTH, normalize_ref
+
+NAME_PROBE = 2000  # up to this many name matches are found by the name index, then paged by id
+
+
+def search_condition(text):
+    """NIK, phone, reference code or the start of a name, whichever the text looks like."""
+    digits = clean_digits(text)
+    if len(digits) == 16 and digits.isdigit():
+        return Registration.nik == digits
+    phone = normalize_phone(text)
+    if phone:
+        return Registration.phone == phone
+    condition = name_condition(text.lower())
+    ref = normalize_ref(text)
+    if len(ref) == REF_LENGTH and all(ch in REF_ALPHABET for ch in ref):
+        condition = condition | (Registration.ref == ref)
+    return condition
+
+
+def name_condition(name):
+    """Names starting with name: by id when few match (the name index finds them), else a scan filter."""
+    lowered = fn.LOWER(Registration.name)
+    # The range uses the lower(name) index; the exact prefix test guards odd collations.
+    prefix = (lowered >= name) & (lowered < name + "\uffff") & (fn.SUBSTR(lowered, 1, len(name)) == name)
+    matching = Registration.select(Registration.id).where(prefix)
+    if matching.limit(NAME_PROBE + 1).count() <= NAME_PROBE:
+        return Registration.id.in_(matching)  # the database looks these few up, in id order
+    # A common name: matches are dense, so walking the queue in id order finds a page quickly.
+    return prefix

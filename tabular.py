@@ -1,0 +1,63 @@
+"""Rows of an uploaded table, CSV or XLSX, read as they come (never the whole file at once)."""
+import csv
+import io
+
+from openpyxl import load_workbook
+
+XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip
+
+
+class ImportFileError(ValueError):
+    """The file is not a table we can read, or lacks the columns needed."""
+
+
+def cell_text(value):
+    """A cell as text; a number keeps every digit (Excel may have stored a NIK as a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_xlsx(fileobj):
+    """Whether a binary file object holds an XLSX workbook; the file is rewound."""
+    start = fileobj.read(4)
+    fileobj.seek(0)
+    return start == XLSX_MAGIC
+
+
+def table(fileobj):
+    """The rows of a binary file object as lists of cells: XLSX (first sheet) or UTF-8 CSV."""
+    if is_xlsx(fileobj):
+        try:
+            book = load_workbook(fileobj, read_only=True, data_only=True)
+        except Exception as error:  # noqa: BLE001 - any unreadable workbook is the same answer
+            raise ImportFileError("not a readable XLSX file") from error
+        try:
+            yield from book.active.iter_rows(values_only=True)
+        finally:
+            book.close()
+        return
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+    try:
+        # Excel in an Indonesian locale saves CSV with semicolons; some tools use tabs.
+        delimiter = max(",;\t", key=text.readline().count)
+        text.seek(0)
+        yield from csv.reader(text, delimiter=delimiter)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ImportFileError("not a UTF-8 CSV file") from error
+    finally:
+        text.detach()  # leave the caller's file open
+
+
+def row_count(fileobj):
+    """About how many rows follow the first (for a progress bar); the file is rewound."""
+    if is_xlsx(fileobj):
+        book = load_workbook(fileobj, read_only=True)
+        total = (book.active.max_row or 1) - 1
+        book.close()
+    else:
+        total = sum(1 for _ in fileobj) - 1
+    fileobj.seek(0)
+    return max(total, 0)
