@@ -4,7 +4,6 @@ from migrations.helpers import add_index_if_missing
 COLUMN_INDEXES = (
     ("year", "status", "region", "id"),
     ("year", "status", "occupation", "id"),
-    ("year", "status", "pool", "id"),
     ("year", "status", "channel", "id"),
     ("assisted_by", "year", "status", "id"),
     ("year", "created_at"),

@@ -3,16 +3,14 @@ import datetime as dt
 
 from flask import render_template
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from peewee import SQL, fn
 
 from models import Pool, ProgramYear, Registration, now
 from staff import bp, role_required
 from staff.charts import columns, hbars
-from staff.listing import Choices
+from staff.listing import CHANNELS, Choices
 
 DAYS = 30
-CHANNEL_NAMES = {"web": "Web", "sms": "SMS", "assisted": _l("Dibantu petugas")}
 
 
 def by_status_and(year, column):
@@ -84,7 +82,7 @@ def dashboard():
                for c, n in totals(by_occupation).items()],
               _("Pendaftaran")),
         hbars("channel", _("Pendaftaran per jalur"),
-              [(CHANNEL_NAMES.get(c, c), n) for c, n in totals(by_channel).items()], _("Pendaftaran")),
+              [(str(CHANNELS.get(c, c)), n) for c, n in totals(by_channel).items()], _("Pendaftaran")),
     ]
     return render_template("staff/dashboard.html", charts=charts, pools=pools, statuses=statuses,
                            year=year, total=sum(statuses.values()))

@@ -3,6 +3,7 @@ import operator
 from dataclasses import asdict, dataclass
 from functools import reduce
 
+from flask_babel import lazy_gettext as _l
 from peewee import SQL, fn
 
 from models import STATUSES, Occupation, Pool, Region, Registration
@@ -10,9 +11,10 @@ from staff.flags import FLAGS
 from staff.search import search_condition
 
 PAGE_SIZE = 50
-CHANNELS = ("web", "sms", "assisted")
-FLAG_SCAN_LIMIT = 300  # rows looked at per page when filtering on flags (see flagged_page)
+CHANNELS = {"web": _l("Web"), "sms": _l("SMS"), "assisted": _l("Dibantu petugas")}
+FLAG_SCAN_LIMIT = 250  # rows looked at per page when filtering on flags (see flagged_page)
 FLAG_BATCH = 50
+COUNT_CAP = 1000  # the counters say "1000+" rather than count a million rows
 
 
 @dataclass
@@ -146,7 +148,7 @@ def flagged_page(queries, after, flag, flags_of):
     return kept, flags, cursor
 
 
-def capped_count(queries, cap=1000):
+def capped_count(queries, cap=COUNT_CAP):
     """How many rows match, counting no further than cap (cheap on a million rows)."""
     return min(sum(q.select(Registration.id).order_by().limit(cap).count() for q in queries), cap)
 

@@ -9,8 +9,8 @@ from messages import STATUS
 from models import AuditEvent, ProgramYear, Registration, now
 from staff import ROW_ID, bp, here, role_required
 from staff.flags import FLAGS, flags_for
-from staff.listing import (CHANNELS, Choices, Filters, capped_count, filtered, page, read_cursor,
-                           read_filters, scoped)
+from staff.listing import (CHANNELS, COUNT_CAP, PAGE_SIZE, Choices, Filters, capped_count, filtered,
+                           page, read_cursor, read_filters, scoped)
 
 
 def flags_of(regs, only=None):
@@ -26,7 +26,7 @@ def counters(user):
     mine = dict(AuditEvent.select(AuditEvent.action, fn.COUNT(AuditEvent.id)).where(
         (AuditEvent.actor == f"staff:{user.username}") & (AuditEvent.at >= midnight)
         & AuditEvent.action.in_(("approve", "reject"))).group_by(AuditEvent.action).tuples())
-    return {"pending": capped_count(pending), "cap": 1000,
+    return {"pending": capped_count(pending), "cap": COUNT_CAP,
             "approved": mine.get("approve", 0), "rejected": mine.get("reject", 0)}
 
 
@@ -49,6 +49,7 @@ def row_context(choices=None):
             "occupations": choices.occupations, "labels": labels,
             "flag_names": {k: str(v) for k, v in FLAGS.items()},
             "statuses": {k: str(v) for k, v in STATUS.items()},
+            "channel_names": {k: str(v) for k, v in CHANNELS.items()},
             "pools_by_id": {p.id: p for p in choices.pools.values()}}
 
 
@@ -64,7 +65,8 @@ def queue():
     rows, flags, next_after = page(queries, after, filters.flag, flags_of)
     return render_template(
         "staff/queue.html", rows=rows, flags=flags, filters=filters, choices=choices,
-        channels=CHANNELS, after=after, next_after=next_after, counts=counters(g.staff),
+        after=after, next_after=next_after, counts=counters(g.staff),
+        partial=bool(filters.flag and next_after and len(rows) < PAGE_SIZE),
         next_url=here(), **row_context(choices))
 
 
