@@ -71,15 +71,15 @@ def retrying(operation):
 
 def audit(actor, action, registration=None, before=None, after=None, **detail):
     """Append an audit event."""
-    AuditEvent.create(actor=actor, action=action, registration=registration,
-                      before=before, after=after, detail=detail or None)
+    AuditEvent.insert(actor=actor, action=action, registration=registration,
+                      before=before, after=after, detail=detail or None).execute()
 
 
 def queue_sms(registration, kind, **params):
     """Write an outbound SMS to the outbox, in the caller's transaction."""
     params.setdefault("ref", registration.ref)
-    OutboxMessage.create(phone=registration.phone, kind=kind, params=params,
-                         registration=registration)
+    OutboxMessage.insert(phone=registration.phone, kind=kind, params=params,
+                         registration=registration).execute()
 
 
 def take_seat(pool, only_active=True):
