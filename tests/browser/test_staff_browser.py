@@ -9,15 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import need
 from tests.factories import form
 from tests.live_server import ROOT, LiveServer, prepare_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PASSWORD = "kata-sandi-peramban-panjang"
 NAMES = ["Ani Suryani", "Bayu Pratama", "Cici Paramida", "Dodi Hermawan", "Euis Kurnia", "Fikri Haikal"]
@@ -44,15 +40,10 @@ def staff_site(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium driven by Playwright."""
-    need(os.path.exists(CHROMIUM), "Chromium at /usr/bin/chromium (Debian packages chromium, chromium-driver)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The one session-wide Chromium of tests/browser/conftest.py (Playwright allows one per process)."""
+    return browser
 
 
 def new_page(chromium, site, js):
