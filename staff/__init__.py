@@ -146,5 +146,6 @@ def register_cli(app):
 
 # The route modules attach their views to bp (Flask's "large application as a package" layout).
 from staff import (  # noqa: E402,F401
-    accounts, audit, auth, dashboard, decisions, pools, queue, register, simulator,
+    accounts, audit, auth, dashboard, decisions, exports, kpj, pools, queue, register, reverify, simulator,
+    years,
 )

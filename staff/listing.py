@@ -11,7 +11,8 @@ from staff.flags import FLAGS
 from staff.search import search_condition
 
 PAGE_SIZE = 50
-CHANNELS = {"web": _l("Web"), "sms": _l("SMS"), "assisted": _l("Dibantu petugas")}
+CHANNELS = {"web": _l("Web"), "sms": _l("SMS"), "assisted": _l("Dibantu petugas"),
+            "reverify": _l("Verifikasi ulang")}
 FLAG_SCAN_LIMIT = 250  # rows looked at per page when filtering on flags (see flagged_page)
 FLAG_BATCH = 50
 COUNT_CAP = 1000  # the counters say "1000+" rather than count a million rows

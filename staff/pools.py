@@ -1,11 +1,9 @@
-"""Pools and program year (admin): capacity, open/close, through quota.py and program_year.py."""
+"""Pools (admin): capacity, open or closed, through quota.py (the program year: staff/years.py)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-import program_year
 import quota
 from models import Pool, ProgramYear
-from validation import parse_birth_date as parse_date
 from staff import actor, bp, role_required
 
 
@@ -51,24 +49,4 @@ def set_open(code):
     if not outcome.ok:
         return pools_page({code: _("Kuota tidak dikenal.")}, 422)
     flash(_("Pendaftaran ke kuota ini dibuka.") if is_open else _("Pendaftaran ke kuota ini ditutup."))
-    return redirect(url_for("staff.pools"), 303)
-
-
-@bp.post("/tahun/status")
-@role_required("admin")
-def set_year_open():
-    """Close registration for the whole program year, or open it again (optionally until a date)."""
-    if request.form.get("open") == "1":
-        text = request.form.get("until", "").strip()[:10]
-        until = parse_date(text)
-        if text and until is None:
-            return pools_page({"year": _("Tulis tanggal seperti 2025-11-30.")}, 422)
-        outcome = program_year.reopen_registration(actor(), until=until)
-        done = _("Pendaftaran tahun ini dibuka.")
-    else:
-        outcome = program_year.close_registration(actor())
-        done = _("Pendaftaran tahun ini ditutup.")
-    if not outcome.ok:
-        return pools_page({"year": _("Belum ada tahun program.")}, 422)
-    flash(done)
     return redirect(url_for("staff.pools"), 303)

@@ -1,0 +1,114 @@
+"""Re-verification of last year's members (admin): the list, confirm, drop with a reason."""
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from peewee import JOIN, fn
+
+import quota
+import reverification
+from messages import ERRORS
+from models import Region, Registration
+from program_year import year_number
+from reverification import Reverification
+from staff import actor, bp, role_required, safe_next
+from staff.listing import read_cursor
+
+New = Registration.alias()
+PAGE_SIZE = 50
+STATES = {"open": _l("Menunggu"), "confirmed": _l("Dikonfirmasi"), "dropped": _l("Dikeluarkan")}
+DROP_REASONS = {  # stored as the key (40 characters at most)
+    "moved": _l("Pindah domisili ke luar wilayah"),
+    "participant": _l("Sudah peserta BPJS Ketenagakerjaan lewat pemberi kerja"),
+    "income": _l("Penghasilan di atas UMK"),
+    "age": _l("Usia di luar ketentuan"),
+    "deceased": _l("Meninggal dunia"),
+    "registered_again": _l("Sudah mendaftar lagi tahun ini"),
+    "other": _l("Alasan lain"),
+}
+# The core's keys as a staff member reads them. They stay out of messages.ERRORS: every key there
+# must also have an SMS text (tests/test_sms_replies.py), and no worker meets these.
+STAFF_TEXTS = {
+    "year_exists": _l("Tahun program ini sudah ada."),
+    "year_unknown": _l("Tahun program ini tidak ada."),
+    "window_order": _l("Tanggal akhir pendaftaran tidak boleh sebelum tanggal mulai."),
+    "cannot_reverify": _l("Data ini tidak lagi menunggu verifikasi ulang. Muat ulang daftar."),
+    "no_seat": _l("Tidak ada kursi kosong di kuota untuk anggota ini. Tambah kapasitas kuota dulu."),
+    "nik_taken": _l("Anggota ini sudah mendaftar lagi tahun ini. Keluarkan dengan alasan "
+                    "\"Sudah mendaftar lagi tahun ini\"."),
+    "reason_required": _l("Pilih alasan mengeluarkan anggota ini."),
+}
+
+
+def error_text(errors):
+    """The sentence for an outcome's first error key."""
+    key = next(iter(errors.values()))
+    return str(STAFF_TEXTS.get(key) or ERRORS.get(key) or _("Tidak dapat dilakukan."))
+
+
+def with_people(query):
+    """Re-verification entries with last year's registration (previous) and the new one."""
+    return (query.select_extend(Registration, New).join(Registration, on=Reverification.previous)
+            .join_from(Reverification, New, JOIN.LEFT_OUTER, on=Reverification.registration))
+
+
+def reverify_list(year, args):
+    """One keyset page of the year's re-verification list, filtered by status, and the counts."""
+    status = args.get("status", "open")
+    status = status if status in (*STATES, "all") else "open"
+    query = with_people(Reverification.of_year(year, None if status == "all" else status))
+    rows = list(query.where(Reverification.id > read_cursor(args.get("after"))).limit(PAGE_SIZE + 1))
+    counts = dict(Reverification.select(Reverification.status, fn.COUNT(Reverification.id))
+                  .where(Reverification.year == year).group_by(Reverification.status).tuples())
+    return {"entries": rows[:PAGE_SIZE], "rev_status": status, "rev_counts": counts,
+            "next_after": rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None}
+
+
+def row_context():
+    """What a re-verification row needs besides the entry."""
+    return {"places": dict(Region.select(Region.code, Region.name).tuples()), "states": STATES,
+            "drop_reasons": DROP_REASONS}
+
+
+def entry_id():
+    """The id of the current year's re-verification entry named by the form, or 404."""
+    text = request.form.get("id", "")
+    if not (text.isascii() and text.isdigit() and len(text) < 19):
+        abort(404)
+    found = Reverification.get_or_none((Reverification.id == int(text))
+                                       & (Reverification.year == year_number()))
+    if found is None:
+        abort(404)
+    return found.id
+
+
+def decided(rev_id, outcome, done=""):
+    """htmx: the entry again, in place, with what happened; otherwise back to the list (303)."""
+    notice = done if outcome.ok else error_text(outcome.errors)
+    if request.htmx:
+        entry = with_people(Reverification.select()).where(Reverification.id == rev_id).get()
+        return render_template("staff/_reverify_row.html", v=entry, notice=notice,
+                               next_url=request.form.get("next", "")[:500], **row_context()), \
+            200 if outcome.ok else 422
+    flash(notice)
+    return redirect(safe_next(request.form.get("next"), "staff.years"), 303)
+
+
+@bp.post("/tahun/verifikasi-ulang/konfirmasi")
+@role_required("admin")
+def reverify_confirm():
+    """A member is still eligible: approved in the new year, holding a seat (the core decides)."""
+    rev_id = entry_id()
+    outcome = reverification.confirm(rev_id, actor())
+    return decided(rev_id, outcome, outcome.ok and _("Dikonfirmasi. Kode pendaftaran baru: %(ref)s.",
+                                                     ref=quota.format_ref(outcome.registration.ref)))
+
+
+@bp.post("/tahun/verifikasi-ulang/keluarkan")
+@role_required("admin")
+def reverify_drop():
+    """A member is no longer eligible: they leave the list with a reason."""
+    rev_id = entry_id()
+    reason = request.form.get("reason", "")[:40]
+    if reason not in DROP_REASONS:
+        return decided(rev_id, quota.fail("reason", "reason_required"))
+    return decided(rev_id, reverification.drop(rev_id, actor(), reason), _("Dikeluarkan dari daftar."))
