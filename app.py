@@ -4,7 +4,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_babel import Babel, format_date, get_locale
 from flask_compress import Compress
 from htmx_flask import Htmx
@@ -81,6 +81,13 @@ def select_locale():
 
 def register_request_hooks(app):
     """A connection per request, security headers on every response."""
+
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL cannot store a NUL character; no real input carries one.
+        values = [*request.args.values(), *request.form.values(), *(request.view_args or {}).values()]
+        if any("\x00" in str(v) for v in values):
+            abort(400)
 
     @app.before_request
     def _connect():

@@ -110,7 +110,10 @@ def healthz():
 def set_language(code):
     """Remember the worker's language and go back to the page they were on."""
     target = urlparse(request.referrer or "")
-    back = target.path if target.netloc == request.host and target.path else url_for("public.index")
+    same_site = target.netloc == request.host and target.path.startswith("/")
+    # "//evil.example" is a path to urlparse but another site to a browser.
+    safe = same_site and not target.path.startswith("//") and "\\" not in target.path
+    back = target.path if safe else url_for("public.index")
     response = make_response(redirect(back, 303))
     if code in ("id", "en"):
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)

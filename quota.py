@@ -101,7 +101,7 @@ def fill_seats(pool):
     promoted = []
     while take_seat(pool, only_active=False):
         moved = None
-        for candidate in Registration.waiting_for(pool).limit(5):
+        for candidate in Registration.waiting_for(pool).limit(50):
             changed = Registration.update(status="pending", pool=pool, updated_at=now()).where(
                 (Registration.id == candidate.id) & (Registration.status == "waitlisted")).execute()
             if changed:
@@ -114,6 +114,17 @@ def fill_seats(pool):
         queue_sms(moved, "promoted", pool=pool.code)
         promoted.append(moved)
     return promoted
+
+
+def lock_pools(pools):
+    """Lock pool rows in id order until commit (PostgreSQL; SQLite already has one writer).
+
+    Without it, a seat freed while this registration is about to join the waiting list would
+    go back to the pool unseen, and the newcomer would wait beside a free seat.
+    """
+    if db.for_update and pools:
+        list(Pool.select(Pool.id).where(Pool.id.in_([p.id for p in pools]))
+             .order_by(Pool.id).for_update())
 
 
 def open_pools_for(year, region_code):
@@ -148,6 +159,7 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
     if not open_pools:
         return fail("form", "registration_closed")
     with db.atomic():
+        lock_pools(serving)
         if Registration.seats_by_phone(year, clean.phone) >= rules["max_niks_per_phone"]:
             return fail("phone", "phone_limit")
         registration = insert_registration(applicant, clean, year, channel, assisted_by, open_pools)
@@ -198,6 +210,14 @@ def find_own(nik, ref=None, birth_date=None):
     else:
         query = query.where(Registration.birth_date == birth_date)
     return query.order_by(Registration.nik_active.is_null(), Registration.id.desc()).first()
+
+
+def send_reference(registration, actor):
+    """Text the reference code to the phone the registration was made with (a forgotten code)."""
+    with db.atomic():
+        queue_sms(registration, "reference")
+        audit(actor, "send_reference", registration)
+    return Outcome(True, registration=registration)
 
 
 def of_phone(phone, ref=None):
@@ -270,18 +290,20 @@ def record_membership(registration, kpj, actor):
 def reopen(registration, actor):
     """An admin reopens a rejected registration: it takes a seat if one is free, else waits."""
     with db.atomic():
-        registration = Registration.get_by_id(registration.id)
-        if registration.status != "rejected":
+        # Claim the row first: of two admins reopening at once, only one gets past here.
+        claimed = Registration.update(status="waitlisted", pool=None, reject_reason=None,
+                                      reject_note=None, updated_at=now()).where(
+            (Registration.id == registration.id) & (Registration.status == "rejected")).execute()
+        if not claimed:
             return fail("form", "cannot_reopen")
-        serving, open_pools = open_pools_for(registration.year_id, registration.region_id)
-        registration.status, registration.pool = "waitlisted", None
-        for pool in serving:
-            if take_seat(pool, only_active=False):
-                registration.status, registration.pool = "pending", pool
-                break
-        registration.reject_reason = registration.reject_note = None
-        registration.updated_at = now()
-        registration.save()
+        registration = Registration.get_by_id(registration.id)
+        serving, _ = open_pools_for(registration.year_id, registration.region_id)
+        lock_pools(serving)
+        pool = next((p for p in serving if take_seat(p, only_active=False)), None)
+        if pool is not None:
+            Registration.update(status="pending", pool=pool).where(
+                Registration.id == registration.id).execute()
+        registration = Registration.get_by_id(registration.id)
         audit(actor, "reopen", registration, "rejected", registration.status)
     return Outcome(True, registration=registration)
 
@@ -302,8 +324,9 @@ def set_capacity(pool_code, capacity, actor, year=None):
     return Outcome(True, promoted=promoted)
 
 
+@retrying
 def set_pool_open(pool_code, is_open, actor, year=None):
-    """Open or close a pool for new registrations."""
+    """Open or close a pool for new registrations; opening first seats those already waiting."""
     with db.atomic():
         year = year or ProgramYear.current()
         changed = Pool.update(active=is_open).where(
@@ -311,7 +334,8 @@ def set_pool_open(pool_code, is_open, actor, year=None):
         if not changed:
             return fail("pool", "pool_unknown")
         audit(actor, "open_pool" if is_open else "close_pool", pool=pool_code)
-    return Outcome(True)
+        promoted = fill_seats(Pool.get((Pool.code == pool_code) & (Pool.year == year))) if is_open else []
+    return Outcome(True, promoted=promoted)
 
 
 def places_left():

@@ -21,8 +21,19 @@ def form():
     reg = own_registration() if request.args.get("lihat") else None
     if reg is not None:
         outcome = quota.status(reg)
-        return render_template("status.html", reg=outcome.registration, position=outcome.position)
+        return render_template("status.html", reg=outcome.registration, position=outcome.position,
+                               with_code=has_code(), code_sent=session.pop("code_sent", False),
+                               cancellable=outcome.registration.status in quota.CANCELLABLE)
     return render_template("status.html", values={}, errors={})
+
+
+def has_code():
+    """Whether this browser looked up with the reference code (not only NIK and birth date).
+
+    The NIK itself holds the birth date, so NIK + birth date shows the status but neither the
+    code nor a way to cancel: the code goes by SMS to the phone that registered.
+    """
+    return session.get("status_by") == "ref"
 
 
 @bp.post("/status")
@@ -40,6 +51,19 @@ def lookup():
         errors = {"nik": error_text("not_found", rules)}
         return render_template("status.html", values=values, errors=errors), 422
     session["status_id"] = reg.id
+    session["status_by"] = "ref" if values["ref"].strip() else "birth"
+    return redirect(url_for("status.form", lihat=1), 303)
+
+
+@bp.post("/status/kirim-kode")
+@limiter.limit("3/hour")
+def send_code():
+    """Text the reference code to the registration's own phone."""
+    reg = own_registration()
+    if reg is None:
+        return redirect(url_for("status.form"), 303)
+    quota.send_reference(reg, "worker:web")
+    session["code_sent"] = True
     return redirect(url_for("status.form", lihat=1), 303)
 
 
@@ -47,7 +71,7 @@ def lookup():
 def cancel():
     """Confirm, then cancel the registration this browser looked up."""
     reg = own_registration()
-    if reg is None:
+    if reg is None or not has_code():
         return redirect(url_for("status.form"), 303)
     errors = {}
     if request.method == "POST":

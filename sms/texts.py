@@ -189,5 +189,7 @@ NOTICES = {
                     "dibayar Pemkot. No. KPJ: {kpj}. Kode: {ref}.",
         "cancelled": "Jaring: pendaftaran {ref} dibatalkan. Jika bukan Anda yang membatalkan, "
                      "hubungi kantor kelurahan.",
+        "reference": "Jaring: kode pendaftaran Anda {ref}. Simpan kode ini untuk cek status atau "
+                     "membatalkan di web, atau SMS CEK {ref} ke nomor ini.",
     },
 }

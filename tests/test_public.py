@@ -131,10 +131,18 @@ def test_status_by_nik_and_code_then_cancel_frees_the_seat(client):
     assert Registration.get().status == "cancelled" and Pool.get(Pool.code == "kota-balikpapan").held == 0
 
 
-def test_status_by_nik_and_birth_date(client):
+def test_status_by_nik_and_birth_date_hides_the_code_and_sends_it_by_sms(client):
     client.post("/daftar", data=form(1))
     reg = Registration.get()
-    assert client.post("/status", data={"nik": reg.nik, "birth_date": "1985-03-12"}).status_code == 303
+    response = client.post("/status", data={"nik": reg.nik, "birth_date": "1985-03-12"})
+    page = text_of(client.get(response.headers["Location"]))
+    # The NIK holds the birth date: knowing both is no proof, so no code and no cancel here.
+    assert "Dapat tempat" in page and reg.ref[:4] not in page and "Batalkan" not in page
+    assert client.get("/status/batal").status_code == 303
+    assert client.post("/status/kirim-kode").status_code == 303
+    assert "sudah dikirim lewat SMS" in text_of(client.get("/status?lihat=1"))
+    sent = OutboxMessage.select().where(OutboxMessage.kind == "reference").get()
+    assert sent.phone == reg.phone and sent.params["ref"] == reg.ref
 
 
 @pytest.mark.parametrize("data", [
@@ -190,3 +198,15 @@ def test_english_is_a_second_locale(client):
     client.get("/bahasa/en")
     page = text_of(client.get("/daftar"))
     assert 'lang="en"' in page and "Full name" in page
+
+
+@pytest.mark.parametrize("referrer", ["http://localhost//evil.example/x", "http://evil.example/x",
+                                      "http://localhost/\\evil.example"])
+def test_the_language_switch_never_sends_the_worker_to_another_site(client, referrer):
+    response = client.get("/bahasa/en", headers={"Referer": referrer})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_nul_character_is_refused_politely(client):
+    response = client.post("/daftar", data={**form(1), "kelurahan": "64.71\x00"})
+    assert response.status_code == 400 and Registration.select().count() == 0
