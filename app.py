@@ -105,6 +105,8 @@ def register_request_hooks(app):
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         response.vary.add("HX-Request")
         if request.path.startswith("/static/vendor/"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

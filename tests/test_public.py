@@ -210,3 +210,10 @@ def test_the_language_switch_never_sends_the_worker_to_another_site(client, refe
 def test_a_nul_character_is_refused_politely(client):
     response = client.post("/daftar", data={**form(1), "kelurahan": "64.71\x00"})
     assert response.status_code == 400 and Registration.select().count() == 0
+
+
+def test_behind_tls_cookies_are_secure_and_browsers_remember_https(sqlite_url):
+    client = make_app(sqlite_url, SESSION_COOKIE_SECURE=True).test_client()
+    response = client.get("/daftar")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
