@@ -71,7 +71,7 @@ def read_rows(fileobj):
         raise ImportFileError("no header row with a NIK and a KPJ column")
 
 
-def classify(chunk, year, seen):
+def classify(chunk, year, seen, kpj_seen):
     """RowResults for a chunk of (line, nik, kpj), looked up with two queries."""
     parsed, results = [], []
     for line, nik_text, kpj_text in chunk:
@@ -110,20 +110,23 @@ def classify(chunk, year, seen):
             row.result, row.detail = "not_approved", reg.status
         elif kpj_owner.get(kpj, nik) != nik:
             row.result, row.detail = "conflict", "kpj_of_other_nik"
+        elif kpj_seen.get(kpj, (nik,))[0] != nik:  # one number given to two NIKs in this file
+            row.result, row.detail = "conflict", f"line {kpj_seen[kpj][1]}"
         seen.setdefault(nik, line)
+        kpj_seen.setdefault(kpj, (nik, line))
         results.append(row)
     return sorted(results, key=lambda r: r.line)
 
 
 def import_kpj(fileobj, apply=False, actor="cli", year=None, progress=None):
     """Check every row (a dry run); with apply, enrol each match through the core (SMS included)."""
-    year, seen, rows, chunk = year_number(year), {}, [], []
+    year, seen, kpj_seen, rows, chunk = year_number(year), {}, {}, [], []
     for item in read_rows(fileobj):
         chunk.append(item)
         if len(chunk) == CHUNK:
-            rows += settle(classify(chunk, year, seen), apply, actor, progress)
+            rows += settle(classify(chunk, year, seen, kpj_seen), apply, actor, progress)
             chunk = []
-    rows += settle(classify(chunk, year, seen), apply, actor, progress)
+    rows += settle(classify(chunk, year, seen, kpj_seen), apply, actor, progress)
     return Report(rows, applied=apply)
 
 

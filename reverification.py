@@ -48,28 +48,40 @@ def carry_over(source, target):
 @quota.retrying
 def confirm(reverification_id, actor):
     """Staff found a member still eligible: approved in the new year, holding a seat."""
-    with db.atomic():
-        rev = Reverification.get_or_none(Reverification.id == reverification_id)
-        if rev is None or rev.status != "open":
+    with db.atomic() as txn:
+        # Claim the entry first: of two clicks at once, only one finds it still open.
+        claimed = Reverification.update(status="confirmed", decided_at=now()).where(
+            (Reverification.id == reverification_id) & (Reverification.status == "open")).execute()
+        if not claimed:
             return quota.fail("form", "cannot_reverify")
-        if Registration.select().where((Registration.year == rev.year_id)
-                                       & (Registration.nik_active == rev.nik)).exists():
-            return quota.fail("nik", "nik_taken")
+        rev = Reverification.get_by_id(reverification_id)
         old = Registration.get_by_id(rev.previous_id)
+        if nik_taken(rev.year_id, rev.nik):
+            txn.rollback()  # the entry stays open
+            return quota.fail("nik", "nik_taken")
         serving, _ = quota.open_pools_for(rev.year_id, old.region_id)
         pool = next((p for p in serving if quota.take_seat(p, only_active=False)), None)
         if pool is None:
+            txn.rollback()
             return quota.fail("form", "no_seat")
         registration = copy_registration(old, rev.year_id, pool)
-        Reverification.update(status="confirmed", registration=registration,
-                              decided_at=now()).where(Reverification.id == rev.id).execute()
+        if registration is None:  # the NIK registered in the new year meanwhile
+            txn.rollback()
+            return quota.fail("nik", "nik_taken")
+        Reverification.update(registration=registration).where(Reverification.id == rev.id).execute()
         quota.audit(actor, "reverify", registration, None, "approved", previous=old.ref)
         quota.queue_sms(registration, "approved")
     return quota.Outcome(True, registration=registration)
 
 
+def nik_taken(year, nik):
+    """True when nik already counts in year."""
+    return Registration.select().where((Registration.year == year)
+                                       & (Registration.nik_active == nik)).exists()
+
+
 def copy_registration(old, year, pool):
-    """Last year's registration again in `year`, approved in pool, under a new code."""
+    """Last year's registration again in `year`, approved, under a new code; None if the NIK counts."""
     values = dict(nik=old.nik, name=old.name, birth_date=old.birth_date, sex=old.sex,
                   phone=old.phone, occupation=old.occupation_id, region=old.region_id,
                   declared_not_participant=old.declared_not_participant,
@@ -80,8 +92,9 @@ def copy_registration(old, year, pool):
                 return Registration.create(ref=quota.new_ref(), year=year, nik_active=old.nik,
                                            pool=pool, status="approved", channel="reverify",
                                            **values)
-        except IntegrityError:
-            continue
+        except IntegrityError:  # a code drawn twice: draw again; the NIK taken: give up
+            if nik_taken(year, old.nik):
+                return None
     raise RuntimeError("could not draw an unused reference code")
 
 

@@ -107,7 +107,8 @@ def inbound():
     if over_limit(normalize_phone(phone) or phone[:20]):
         return twiml("")
     sid = request.form.get("MessageSid") or request.form.get("SmsSid")
-    return twiml(respond(phone, request.form.get("Body", ""), sid))
+    # A NUL can stand for GSM-7's "@"; PostgreSQL cannot store it, and no command needs it.
+    return twiml(respond(phone, request.form.get("Body", "").replace("\x00", " "), sid))
 
 
 @bp.post("/twilio/status")

@@ -43,7 +43,7 @@ def audit_query(values):
         query = query.where(Registration.ref == normalize_ref(ref))
     if since := read_date(values.get("since")):
         query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time()))
-    if until := read_date(values.get("until")):
+    if (until := read_date(values.get("until"))) and until < dt.date.max:  # 9999-12-31: no end
         query = query.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
     return query
 

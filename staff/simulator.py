@@ -1,4 +1,8 @@
-"""SMS simulator (training, demos): send a text as a phone number through the SMS door's own code."""
+"""SMS simulator (training, demos): send a text as a phone number through the SMS door's own code.
+
+Admins only: texting as any phone reads (CEK) and cancels (BATAL) any registration, beyond an
+operator's or verifier's scope.
+"""
 import re
 import secrets
 
@@ -41,14 +45,14 @@ def page(phone_text="", exchanges=(), error=None, status=200):
 
 
 @bp.get("/simulator")
-@role_required()
+@role_required("admin")
 def simulator():
     """An empty conversation."""
     return page()
 
 
 @bp.post("/simulator")
-@role_required()
+@role_required("admin")
 def simulate():
     """Pass the text to sms.respond, as the Twilio webhook does, and show the reply.
 

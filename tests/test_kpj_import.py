@@ -85,6 +85,17 @@ def test_a_different_number_for_an_enrolled_member_is_a_conflict(core_app):
     assert Registration.get_by_id(two.id).status == "approved"
 
 
+@pytest.mark.parametrize("apply", [False, True])
+def test_one_number_given_to_two_niks_in_one_file_enrols_only_the_first(core_app, apply):
+    one, two = registered(1), registered(2)
+    same = csv_file(f"{make_nik(1)},26000000001", f"{make_nik(2)},26000000001")
+    report = kpj_import.import_kpj(same, apply=apply)
+    assert [(r.result, r.detail, r.applied) for r in report.rows] == [
+        ("matched", "", apply), ("conflict", "line 2", False)]
+    assert Registration.get_by_id(one.id).status == ("enrolled" if apply else "approved")
+    assert (Registration.get_by_id(two.id).status, Registration.get_by_id(two.id).kpj) == ("approved", None)
+
+
 @pytest.mark.parametrize("nik, kpj, detail", [
     ("", "26000000001", "nik_format"),
     ("647101120385000", "26000000001", "nik_format"),  # 15 digits

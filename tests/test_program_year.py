@@ -1,5 +1,6 @@
 """The program year: a new year with its pools, members carried to re-verification, the window."""
 import datetime as dt
+import threading
 
 import pytest
 
@@ -110,6 +111,54 @@ def test_a_member_who_registered_again_cannot_also_be_confirmed(core_app):
     assert Reverification.get_by_id(rev.id).status == "dropped"
     assert AuditEvent.get(AuditEvent.action == "reverify_drop").detail["reason"] == "registered_again"
     assert reverification.drop(rev.id, "cli", "again").errors == {"form": "cannot_reverify"}
+
+
+def test_two_clicks_on_confirm_at_once_confirm_once(core_app, monkeypatch):
+    old = this_year()
+    registered(1, "enrolled")
+    program_year.open_year(old + 1, "cli")
+    rev = Reverification.of_year(old + 1).get()
+    both_inside, pools_for, outcomes = threading.Barrier(2, timeout=1), quota.open_pools_for, []
+
+    def slow_pools_for(*args):
+        try:  # hold the first click here until the second catches up (or a second has passed)
+            both_inside.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return pools_for(*args)
+
+    def click():
+        with core_app.app_context(), db.connection_context():
+            outcomes.append(reverification.confirm(rev.id, "staff:verifier").errors)
+
+    monkeypatch.setattr(quota, "open_pools_for", slow_pools_for)
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    db.connect(reuse_if_open=True)
+    assert sorted(outcomes, key=len) == [{}, {"form": "cannot_reverify"}]
+    assert Registration.select().where(Registration.year == old + 1).count() == 1
+    assert sum(p.held for p in Pool.of_year(old + 1)) == 1
+
+
+def test_a_nik_registered_while_confirming_is_reported_as_taken(core_app, monkeypatch):
+    old = this_year()
+    registered(1, "enrolled")
+    program_year.open_year(old + 1, "cli")
+    rev = Reverification.of_year(old + 1).get()
+    pools_for = quota.open_pools_for
+
+    def registering_meanwhile(*args):
+        # The same NIK registers after confirm's check and before its insert.
+        monkeypatch.setattr(quota, "open_pools_for", pools_for)
+        assert quota.register(applicant(1), "web", DEFAULT_RULES).ok
+        return pools_for(*args)
+
+    monkeypatch.setattr(quota, "open_pools_for", registering_meanwhile)
+    assert reverification.confirm(rev.id, "cli").errors == {"nik": "nik_taken"}
+    assert Reverification.get_by_id(rev.id).status == "open"
 
 
 def test_closing_by_hand_stops_registration_and_reopening_starts_it(core_app):

@@ -146,7 +146,7 @@ def test_every_download_is_audited_without_personal_data(admin):
 @pytest.mark.parametrize("query, message", [
     ("columns=nik&columns=gaji", "Kolom tidak dikenal: gaji"), ("kind=semua", "Pilih daftar untuk BPJS"),
     ("format=pdf", "Pilih CSV atau XLSX"), ("year=1999", "Tahun program ini tidak ada"),
-    ("year=%00", "Tahun program ini tidak ada")])
+    ("year=x", "Tahun program ini tidak ada")])
 def test_a_bad_export_choice_is_a_clear_message_not_a_file(admin, query, message):
     response = admin.get(f"/staff/ekspor/unduh?{query}")
     assert response.status_code == 422 and message in text(response)

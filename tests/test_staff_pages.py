@@ -157,6 +157,12 @@ def test_the_audit_log_lists_actions_newest_first_and_filters(admin):
     assert text(admin.get("/staff/audit?since=2999-01-01")).count("<td>staff:") == 0
 
 
+@pytest.mark.parametrize("until, shown", [("2000-01-01", 0), ("9999-12-31", 1)])
+def test_the_audit_log_filters_until_a_day_even_the_last_possible_one(admin, until, shown):
+    response = admin.get(f"/staff/audit?actor=ana&until={until}")
+    assert response.status_code == 200 and text(response).count("<td>login</td>") == shown
+
+
 def test_the_audit_log_pages_back_in_time(admin):
     for i in range(105):
         AuditEvent.create(actor="staff:x", action="login")

@@ -10,7 +10,7 @@ MANGGAR, LAMARU = "64.71.01.1001", "64.71.01.1002"
 PAGES = [
     ("GET", "/staff", 200, 200, 200),
     ("GET", "/staff/dasbor", 200, 200, 200),
-    ("GET", "/staff/simulator", 200, 200, 200),
+    ("GET", "/staff/simulator", 403, 403, 200),
     ("GET", "/staff/daftar", 200, 403, 200),
     ("GET", "/staff/r/1", 200, 200, 200),
     ("GET", "/staff/r/1/tolak", 403, 200, 200),
@@ -88,6 +88,16 @@ def test_a_verifier_cannot_reopen_or_run_the_program(world):
 def test_an_admin_can_do_what_a_verifier_can(world):
     assert world["admin"].post("/staff/r/1/setujui").status_code == 303
     assert Registration.get_by_id(1).status == "approved"
+
+
+def test_only_an_admin_can_text_as_a_phone_in_the_simulator(world):
+    phone = Registration.get_by_id(1).phone
+    for role in ("operator", "verifier"):
+        client = world[role]
+        assert client.post("/staff/simulator", data={"phone": phone, "body": "CEK"}).status_code == 403
+        assert "Simulator SMS" not in text(client.get("/staff")), role
+    assert not AuditEvent.select().where(AuditEvent.action == "sms_simulator").exists()
+    assert "Simulator SMS" in text(world["admin"].get("/staff"))
 
 
 def test_an_operator_sees_only_their_kelurahan_and_what_they_entered(staff_app):
