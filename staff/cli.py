@@ -46,15 +46,7 @@ def create(username, role, kelurahan, agency, password_stdin):
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def set_password(username, password_stdin):
     """Give an account a new password (and unlock it)."""
-    password = read_password(password_stdin)
-    with db.connection_context():
-        user = StaffUser.get_or_none(StaffUser.username == username.strip().lower())
-        if user is None:
-            raise click.ClickException(f"No account '{username}'.")
-        errors = users.update(user, "cli", user.role, user.active, kelurahan=user.kelurahan_id,
-                              agency=user.agency, password=password)
-    if errors:
-        fail(errors)
+    user = change_account(username, password=read_password(password_stdin))
     click.echo(f"Password of '{user.username}' changed.")
 
 
@@ -62,15 +54,21 @@ def set_password(username, password_stdin):
 @click.argument("username")
 def unlock(username):
     """Lift a lockout after too many failed logins."""
+    user = change_account(username, unlock=True)
+    click.echo(f"'{user.username}' unlocked.")
+
+
+def change_account(username, **change):
+    """Apply one change to an account, keeping its role, state and place; stop on an error."""
     with db.connection_context():
         user = StaffUser.get_or_none(StaffUser.username == username.strip().lower())
         if user is None:
             raise click.ClickException(f"No account '{username}'.")
         errors = users.update(user, "cli", user.role, user.active, kelurahan=user.kelurahan_id,
-                              agency=user.agency, unlock=True)
+                              agency=user.agency, **change)
     if errors:
         fail(errors)
-    click.echo(f"'{user.username}' unlocked.")
+    return user
 
 
 @staff_cli.command("list")
