@@ -67,6 +67,12 @@ def register_extensions(app):
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
     import messages
+    import quota
+    from models import SEAT_STATUSES
+
+    # Templates ask the core which actions a status allows rather than listing statuses again.
+    app.jinja_env.globals.update(APPROVABLE=quota.APPROVABLE, REJECTABLE=quota.REJECTABLE,
+                                 SEAT_STATUSES=SEAT_STATUSES)
     app.jinja_env.globals.update(status_names=messages.STATUS, get_locale=get_locale,
                                  format_date=format_date)
     if not (Path(app.static_folder) / app.config["HTMX_FILE"]).exists():

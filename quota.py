@@ -21,6 +21,7 @@ REF_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no look-alikes: 0/O, 1/I/L, 2/Z, 5/S
 REF_LENGTH = 8
 CANCELLABLE = ("waitlisted", "pending", "approved")
 REJECTABLE = ("waitlisted", "pending", "approved")
+APPROVABLE = ("pending",)
 
 
 @dataclass
@@ -271,7 +272,7 @@ def cancel(registration, actor, notify=True):
 
 def approve(registration, actor):
     """A verifier approves a pending registration."""
-    return change_status(registration.id, ("pending",), "approved", actor, "approve", sms="approved")
+    return change_status(registration.id, APPROVABLE, "approved", actor, "approve", sms="approved")
 
 
 def reject(registration, actor, reason, note=None):
