@@ -6,7 +6,7 @@ from itertools import accumulate
 
 import quota
 from checks import seat_problems
-from models import SEAT_STATUSES, Occupation, Pool, ProgramYear, Region, Registration, db, now
+from models import Occupation, Pool, ProgramYear, Region, Registration, db, now
 
 MEN = ("Budi", "Ahmad", "Muhammad", "Rahmat", "Andi", "Syamsul", "Agus", "Hendra", "Yusuf",
        "Rizky", "Dedi", "Joko", "Arif", "Bambang", "Fajar", "Irwan", "Slamet", "Wahyu", "Daeng")

@@ -1,5 +1,5 @@
 """The command line: init-db, pool list, set-capacity, open/close."""
-from models import Pool, ProgramYear, Region, Registration, SchemaMigration, db
+from models import Pool, ProgramYear, Region, Registration, db
 from tests.factories import applicant
 
 import quota
