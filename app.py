@@ -66,14 +66,14 @@ def register_extensions(app):
         f"style-src 'self' 'sha256-{digest}'; img-src 'self' data:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
-    import messages
-    import quota
+    from core import quota
     from models import SEAT_STATUSES
+    from web import texts
 
     # Templates ask the core which actions a status allows rather than listing statuses again.
     app.jinja_env.globals.update(APPROVABLE=quota.APPROVABLE, REJECTABLE=quota.REJECTABLE,
                                  SEAT_STATUSES=SEAT_STATUSES)
-    app.jinja_env.globals.update(status_names=messages.STATUS, get_locale=get_locale,
+    app.jinja_env.globals.update(status_names=texts.STATUS, get_locale=get_locale,
                                  format_date=format_date)
     if not (Path(app.static_folder) / app.config["HTMX_FILE"]).exists():
         logging.getLogger(__name__).warning("htmx is not installed; pages work without it")
@@ -123,20 +123,16 @@ def register_request_hooks(app):
 
 def register_blueprints(app):
     """The public web pages, the SMS door, the staff pages and the CLI."""
-    import cli
-    import errors
     import public
     import sms
     import staff
-    import status_page
+    from ops import commands
+    from web import errors
 
     app.register_blueprint(public.bp)
-    app.register_blueprint(status_page.bp)
     # Twilio cannot send our CSRF token; its signature protects the SMS door instead.
     csrf.exempt(sms.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(staff.bp)
     errors.register(app)
-    cli.register(app)
-    sms.register_cli(app)
-    staff.register_cli(app)
+    commands.register(app)

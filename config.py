@@ -1,4 +1,5 @@
 """Configuration from the environment (and `.env`), with defaults that run on a laptop."""
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -34,6 +35,16 @@ def from_environment(instance_path):
         "SMS_SESSION_MINUTES": int(env("SMS_SESSION_MINUTES", "30")),
         "SMS_MAX_ATTEMPTS": int(env("SMS_MAX_ATTEMPTS", "5")),
         "SMS_RETRY_SECONDS": int(env("SMS_RETRY_SECONDS", "30")),
+        # Staff sessions end after this long, or after STAFF_IDLE_MINUTES without a request.
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=int(env("STAFF_SESSION_HOURS", "8"))),
+        "STAFF_IDLE_MINUTES": int(env("STAFF_IDLE_MINUTES", "30")),
+        "STAFF_MAX_FAILURES": int(env("STAFF_MAX_FAILURES", "5")),
+        "STAFF_LOCK_MINUTES": int(env("STAFF_LOCK_MINUTES", "15")),
+        "STAFF_LOGIN_LIMIT": env("STAFF_LOGIN_LIMIT", "10/minute;100/hour"),
+        # The queue flags an applicant this close (years) to the maximum age.
+        "STAFF_AGE_FLAG_YEARS": int(env("STAFF_AGE_FLAG_YEARS", "1")),
+        # argon2id cost parameters (argon2-cffi's defaults when empty); tests make it cheap.
+        "STAFF_ARGON2": {},
     }
 
 
@@ -47,3 +58,17 @@ def rules_from_environment(env):
 
 
 DEFAULT_RULES = rules_from_environment(lambda key, default=None: default)
+
+
+def export_settings(env=os.environ.get):
+    """What the BPJS and decree exports write: column lists, program name, monthly iuran (rupiah).
+
+    Read at export time, so a command line can change them; Rp16,800 = JKK Rp10,000 + JKM
+    Rp6,800, the lowest BPU bracket (docs/design.md).
+    """
+    return {
+        "columns": {"bpjs": env("JARING_EXPORT_COLUMNS", ""),
+                    "decree": env("JARING_DECREE_COLUMNS", "")},
+        "program": env("JARING_EXPORT_PROGRAM", "JKK+JKM"),
+        "contribution": int(env("JARING_CONTRIBUTION", "16800")),
+    }

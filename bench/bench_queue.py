@@ -14,8 +14,8 @@ from pathlib import Path
 from bench.common import percentile, row
 from database import migrate
 from models import Occupation, Pool, ProgramYear, Region, StaffUser, db
-from quota import REF_ALPHABET
-from seed import seed
+from core.quota import REF_ALPHABET
+from ops.seed import seed
 
 ROWS = 1_000_000
 BATCH = 50_000

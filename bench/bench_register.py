@@ -5,7 +5,7 @@ import tempfile
 from functools import partial
 from pathlib import Path
 
-import quota
+from core import quota
 from bench.common import drive, percentile, row
 from database import open_database
 from models import Pool, Registration, db

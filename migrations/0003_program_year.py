@@ -1,5 +1,5 @@
 """The re-verification list of the program year (reverification.py)."""
-from reverification import Reverification
+from core.reverification import Reverification
 
 
 def upgrade(db):

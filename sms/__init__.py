@@ -11,7 +11,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
 from extensions import limiter
-from identity import normalize_phone
+from core.identity import normalize_phone
 from sms import replies
 from sms.door import respond
 from sms.sender import STATUS_PATH, record_status
@@ -26,7 +26,7 @@ log = logging.getLogger("jaring.sms")
 SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
 PER_PHONE = parse_many("10/minute;60/hour")
 
-__all__ = ["bp", "register_cli", "respond", "twilio_signed", "STATUS_PATH"]
+__all__ = ["bp", "respond", "twilio_signed", "STATUS_PATH"]
 
 
 def signature_algorithm():
@@ -119,9 +119,3 @@ def delivery_status():
                   request.form.get("MessageStatus") or request.form.get("SmsStatus", ""),
                   request.form.get("ErrorCode", ""))
     return "", 204
-
-
-def register_cli(app):
-    """Attach the `flask sms …` commands."""
-    from sms.cli import sms_cli
-    app.cli.add_command(sms_cli)

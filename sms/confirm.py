@@ -1,11 +1,11 @@
 """The YA/TIDAK that ends a registration or a cancellation by SMS, through the quota core."""
 from flask import current_app
 
-import quota
+from core import quota
 from models import Registration
 from sms import replies
 from sms.conversation import applicant, end, save
-from validation import FIELDS
+from core.validation import FIELDS
 
 
 def decide(session, command, phone):

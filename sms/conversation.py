@@ -3,10 +3,10 @@ import datetime as dt
 
 from flask import current_app
 
-from identity import clean_digits
+from core.identity import clean_digits
 from models import Occupation, Region, SmsSession, now
 from sms import lookup, replies
-from validation import Applicant, clean_name, validate
+from core.validation import Applicant, clean_name, validate
 
 STEPS = ("nik", "name", "job", "place")
 # The core's fields whose errors send the worker back to a step (age comes from the NIK).

@@ -3,7 +3,7 @@ import time
 
 from peewee import IntegrityError, OperationalError
 
-from identity import normalize_phone
+from core.identity import normalize_phone
 from models import SmsInbound, SmsOptOut, SmsSession, db
 from sms import confirm, conversation, replies, status
 from sms.commands import parse

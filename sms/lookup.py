@@ -4,7 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from identity import clean_digits
+from core.identity import clean_digits
 from models import Occupation, Region
 from sms.replies import SHORT_JOBS, SHORT_JOBS_EN
 

@@ -1,5 +1,5 @@
 """What a phone may see by SMS: CEK (its own registrations) and KUOTA (places left)."""
-import quota
+from core import quota
 from models import ProgramYear
 from sms import confirm, replies
 from sms.commands import code_and_nik

@@ -9,9 +9,9 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, request, se
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from identity import display_phone, mask_nik, mask_phone
+from core.identity import display_phone, mask_nik, mask_phone
 from models import StaffUser
-from quota import format_ref
+from core.quota import format_ref
 
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -21,19 +21,6 @@ REGISTRARS = ("operator", "admin")
 # A row id in a URL: larger numbers are no row (and SQLite could not even compare them: a 500).
 ROW_ID = "int(max=9223372036854775807)"
 ROLE_NAMES = {"operator": _l("Operator"), "verifier": _l("Verifikator"), "admin": _l("Admin")}
-
-
-@bp.record_once
-def configure(state):
-    """Staff defaults: an 8-hour session (unless configured), idle timeout, lockout."""
-    config = state.app.config
-    if config["PERMANENT_SESSION_LIFETIME"] == dt.timedelta(days=31):  # Flask's own default
-        config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=8)
-    config.setdefault("STAFF_IDLE_MINUTES", 30)
-    config.setdefault("STAFF_MAX_FAILURES", 5)
-    config.setdefault("STAFF_LOCK_MINUTES", 15)
-    config.setdefault("STAFF_LOGIN_LIMIT", "10/minute;100/hour")
-    config.setdefault("STAFF_AGE_FLAG_YEARS", 1)
 
 
 def fingerprint(user):
@@ -136,12 +123,6 @@ def wita(moment):
     if moment is None:
         return ""
     return moment.replace(tzinfo=dt.timezone.utc).astimezone(WITA).strftime("%d/%m/%Y %H:%M")
-
-
-def register_cli(app):
-    """Attach the `flask staff …` commands."""
-    from staff import cli
-    app.cli.add_command(cli.staff_cli)
 
 
 # The route modules attach their views to bp (Flask's "large application as a package" layout).

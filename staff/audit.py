@@ -5,7 +5,7 @@ from flask import render_template, request
 from peewee import JOIN
 
 from models import AuditEvent, Registration
-from quota import normalize_ref
+from core.quota import normalize_ref
 from staff import bp, role_required
 from staff.listing import read_cursor
 

@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-import quota
+from core import quota
 from extensions import limiter
 from models import StaffUser, now
 from staff import bp, end_session, role_required, safe_next, start_session
@@ -15,7 +15,7 @@ from staff import bp, end_session, role_required, safe_next, start_session
 
 def hasher():
     """The argon2id hasher; STAFF_ARGON2 may tune its cost (tests make it cheap)."""
-    return _hasher(tuple(sorted(current_app.config.get("STAFF_ARGON2", {}).items())))
+    return _hasher(tuple(sorted(current_app.config["STAFF_ARGON2"].items())))
 
 
 @functools.lru_cache(maxsize=4)

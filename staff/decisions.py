@@ -3,7 +3,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-import quota
+from core import quota
 from models import AuditEvent, Registration
 from staff import DECIDERS, ROW_ID, actor, bp, role_required, safe_next
 from staff.listing import scoped

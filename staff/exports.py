@@ -5,10 +5,10 @@ from flask import Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-import exports
-import quota
+from ops import exports
+from core import quota
 from models import ProgramYear
-from program_year import year_number
+from core.program_year import year_number
 from staff import actor, bp, role_required
 
 KINDS = {"bpjs": _l("Daftar untuk BPJS Ketenagakerjaan"), "decree": _l("Daftar untuk SK Wali Kota")}

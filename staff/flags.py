@@ -4,7 +4,7 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from identity import NikError, age_on, parse_nik
+from core.identity import NikError, age_on, parse_nik
 from models import Registration
 
 FLAGS = {

@@ -9,9 +9,9 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-import kpj_import
-from errors import TEXTS, render_error
-from messages import STATUS
+from ops import kpj_import
+from web.errors import TEXTS, render_error
+from web.texts import STATUS
 from staff import actor, bp, number, role_required
 
 TOKEN = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): nothing else names a stored file

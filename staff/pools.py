@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-import quota
+from core import quota
 from models import Pool, ProgramYear
 from staff import actor, bp, role_required
 

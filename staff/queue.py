@@ -5,7 +5,7 @@ from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from peewee import fn
 
-from messages import STATUS
+from web.texts import STATUS
 from models import AuditEvent, ProgramYear, Registration, now
 from staff import ROW_ID, bp, here, role_required
 from staff.flags import FLAGS, flags_for

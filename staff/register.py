@@ -2,8 +2,8 @@
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-import quota
-from public import applicant_from, form_context, messages_for
+from core import quota
+from web.forms import applicant_from, form_context, messages_for
 from staff import REGISTRARS, bp, role_required
 
 

@@ -4,12 +4,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
-import quota
-import reverification
-from messages import ERRORS
+from core import quota
+from core import reverification
+from web.texts import ERRORS
 from models import Region, Registration
-from program_year import year_number
-from reverification import Reverification
+from core.program_year import year_number
+from core.reverification import Reverification
 from staff import actor, bp, role_required, safe_next
 from staff.listing import read_cursor
 

@@ -1,9 +1,9 @@
 """The queue's search box: a NIK, a phone number, a reference code or the start of a name."""
 from peewee import fn
 
-from identity import clean_digits, normalize_phone
+from core.identity import clean_digits, normalize_phone
 from models import Registration
-from quota import REF_ALPHABET, REF_LENGTH, normalize_ref
+from core.quota import REF_ALPHABET, REF_LENGTH, normalize_ref
 
 NAME_PROBE = 2000  # up to this many name matches are found by the name index, then paged by id
 

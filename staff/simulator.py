@@ -9,9 +9,9 @@ import secrets
 from flask import render_template, request
 from flask_babel import gettext as _
 
-import quota
+from core import quota
 import sms
-from identity import mask_phone, normalize_phone
+from core.identity import mask_phone, normalize_phone
 from models import OutboxMessage
 from sms.sender import render as outbox_text
 from staff import actor, bp, role_required

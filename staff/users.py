@@ -4,7 +4,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-import quota
+from core import quota
 from models import Occupation, Region, StaffUser, db
 from staff import ROLES
 from staff.auth import hash_password

@@ -5,12 +5,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-import program_year
-import quota
+from core import program_year
+from core import quota
 from models import Pool, ProgramYear
 from staff import actor, bp, here, role_required
 from staff.reverify import STAFF_TEXTS, error_text, reverify_list, row_context
-from validation import parse_birth_date as parse_date
+from core.validation import parse_birth_date as parse_date
 
 DATE_TEXT = _l("Tulis tanggal seperti 2025-11-30.")
 

@@ -7,7 +7,7 @@ import pytest
 from app import create_app
 from database import migrate
 from models import db
-from seed import seed
+from ops.seed import seed
 from tests.pgserver import PgServer
 
 IN_CI = os.environ.get("CI") == "true"

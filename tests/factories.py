@@ -1,7 +1,7 @@
 """Valid test applicants and NIKs, varied by a number."""
 import datetime as dt
 
-from validation import Applicant
+from core.validation import Applicant
 
 
 def make_nik(n, region="647101", birth=dt.date(1985, 3, 12), female=False):

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-import quota
+from core import quota
 from config import DEFAULT_RULES
 from models import Registration, StaffUser
 from staff import users

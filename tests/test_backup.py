@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-import backup
-import quota
-from checks import seat_problems, table_counts
+from ops import backup
+from core import quota
+from ops.checks import seat_problems, table_counts
 from config import DEFAULT_RULES
 from database import open_database
 from models import AuditEvent, Pool, Registration, db

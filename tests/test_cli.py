@@ -2,7 +2,7 @@
 from models import Pool, ProgramYear, Region, Registration, db
 from tests.factories import applicant
 
-import quota
+from core import quota
 from config import DEFAULT_RULES
 
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-import quota
+from core import quota
 from config import DEFAULT_RULES
 from database import open_database
 from models import Pool, Registration, db

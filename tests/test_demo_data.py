@@ -3,9 +3,9 @@ from collections import Counter
 
 import pytest
 
-import demo_data
-from checks import seat_problems
-from identity import normalize_phone, parse_nik
+from ops import demo_data
+from ops.checks import seat_problems
+from core.identity import normalize_phone, parse_nik
 from models import SEAT_STATUSES, AuditEvent, Pool, ProgramYear, Region, Registration, db
 
 CHANNELS = {"web", "sms", "assisted"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from checks import table_counts
+from ops.checks import table_counts
 from database import open_database
 from models import db
 from tests.live_server import ROOT

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from flask import Response, stream_with_context
 
-import demo_data
-import exports
-import program_year
-import quota
+from ops import demo_data
+from ops import exports
+from core import program_year
+from core import quota
 from config import DEFAULT_RULES
 from models import Pool, ProgramYear, db
 from tests.factories import applicant, make_nik

@@ -4,8 +4,8 @@ import io
 import openpyxl
 import pytest
 
-import kpj_import
-import quota
+from ops import kpj_import
+from core import quota
 from config import DEFAULT_RULES
 from models import AuditEvent, OutboxMessage, Registration, db
 from tests.factories import applicant, make_nik

@@ -4,13 +4,13 @@ import threading
 
 import pytest
 
-import program_year
-import quota
-import reverification
+from core import program_year
+from core import quota
+from core import reverification
 from config import DEFAULT_RULES
 from database import migrate
 from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Registration, SchemaMigration, db
-from reverification import Reverification
+from core.reverification import Reverification
 from tests.factories import applicant
 
 TODAY = dt.date(2025, 10, 15)

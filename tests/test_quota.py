@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-import quota
+from core import quota
 from config import DEFAULT_RULES
 from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Region, Registration
 from tests.factories import applicant, make_nik

@@ -1,7 +1,7 @@
 """Races the core must win, on SQLite and PostgreSQL: paused transactions, real threads."""
 import threading
 
-import quota
+from core import quota
 from config import DEFAULT_RULES
 from models import Pool, Registration, db
 from tests.factories import applicant

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-import quota
+from core import quota
 from models import OutboxMessage, Pool, ProgramYear, Registration, SmsOptOut, SmsSession, db
 from tests.factories import form, make_nik
 from tests.test_sms_support import (  # noqa: F401 - fixtures

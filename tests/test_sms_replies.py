@@ -1,8 +1,8 @@
 """Every reply and notice fits one SMS (160 GSM-7 characters) with the longest realistic values."""
 import pytest
 
-import messages
-import quota
+from web import texts as messages
+from core import quota
 from models import Occupation, Pool, Registration
 from sms import conversation, replies, status
 from sms.gsm import clip, fits, gsm7_length, to_gsm7

@@ -11,7 +11,7 @@ import pytest
 import requests
 from twilio.rest import Client
 
-import quota
+from core import quota
 from models import OutboxMessage, Pool, Registration, SmsOptOut, db, now
 from sms.gsm import fits
 from sms.sender import claim, drain

@@ -1,7 +1,7 @@
 """CEK, BATAL, KUOTA, INFO, STOP and START by SMS; a phone sees only its own registrations."""
 import pytest
 
-import quota
+from core import quota
 from models import OutboxMessage, Pool, Registration, SmsOptOut
 from tests.factories import make_nik
 from tests.test_sms_support import (  # noqa: F401 - fixtures

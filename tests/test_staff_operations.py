@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import program_year
-import quota
-from export_columns import COLUMNS, DEFAULTS
+from core import program_year
+from core import quota
+from ops.export_columns import COLUMNS, DEFAULTS
 from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Registration
-from reverification import Reverification
+from core.reverification import Reverification
 from tests.conftest import make_app
 from tests.factories import make_nik
 from tests.staff_support import CHEAP_HASH, PASSWORD, logged_in, make_staff, registered, text, token_of

@@ -5,9 +5,9 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import quota
+from core import quota
 from config import DEFAULT_RULES
-from identity import mask_nik
+from core.identity import mask_nik
 from models import Pool, Registration
 from tests.factories import applicant, make_nik
 from tests.staff_support import logged_in, registered, staff_app, text  # noqa: F401

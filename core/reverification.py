@@ -1,7 +1,7 @@
 """Re-verification: last year's members confirmed for a new year instead of registering again."""
 from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegrityError
 
-import quota
+from core import quota
 from models import BaseModel, ProgramYear, Registration, db, now
 
 

@@ -4,7 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from identity import NikError, age_on, normalize_phone, parse_nik
+from core.identity import NikError, age_on, normalize_phone, parse_nik
 from models import Occupation, Region
 
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'\-,][^\W\d_]*)*\.?$")

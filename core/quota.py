@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from peewee import IntegrityError, OperationalError
 
 from config import DEFAULT_RULES
-from identity import clean_digits
+from core.identity import clean_digits
 from models import (SEAT_STATUSES, AuditEvent, OutboxMessage, Pool, ProgramYear,
                     Registration, db, now)
-from validation import validate
+from core.validation import validate
 
 REF_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no look-alikes: 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G
 REF_LENGTH = 8

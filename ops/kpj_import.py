@@ -3,11 +3,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import quota
-from identity import NikError, clean_digits, mask_nik, parse_nik
+from core import quota
+from core.identity import NikError, clean_digits, mask_nik, parse_nik
 from models import Registration
-from program_year import year_number
-from tabular import ImportFileError, cell_text, row_count, table  # noqa: F401 (for the pages)
+from core.program_year import year_number
+from ops.tabular import ImportFileError, cell_text, row_count, table  # noqa: F401 (for the pages)
 
 KPJ_RE = re.compile(r"^[0-9]{8,16}$")  # BPJS's exact length is unconfirmed: digits, 8 to 16
 NIK_HEADERS = {"nik", "no nik", "nomor nik", "nik peserta", "no ktp", "nomor ktp"}

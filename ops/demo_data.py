@@ -4,8 +4,8 @@ import random
 from collections import Counter
 from itertools import accumulate
 
-import quota
-from checks import seat_problems
+from core import quota
+from ops.checks import seat_problems
 from models import Occupation, Pool, ProgramYear, Region, Registration, db, now
 
 MEN = ("Budi", "Ahmad", "Muhammad", "Rahmat", "Andi", "Syamsul", "Agus", "Hendra", "Yusuf",

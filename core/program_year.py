@@ -2,10 +2,10 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-import quota
+from core import quota
 from models import Pool, ProgramYear, db
-from reverification import carry_over
-from seed import DEFAULT_POOLS
+from core.reverification import carry_over
+from ops.seed import DEFAULT_POOLS
 
 
 @dataclass

@@ -2,10 +2,10 @@
 import click
 from flask.cli import AppGroup
 
-import program_year
-import reverification
+from core import program_year
+from core import reverification
 from models import Pool, ProgramYear, Registration, db
-from reverification import Reverification
+from core.reverification import Reverification
 
 year_cli = AppGroup("year", help="Program years: open, close, list; re-verification of members.")
 DAY = click.DateTime(["%Y-%m-%d"])

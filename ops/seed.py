@@ -3,9 +3,10 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from config import ROOT
 from models import Occupation, Pool, ProgramYear, Region, db
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = ROOT / "data"
 DEFAULT_POOLS = (
     # code, name, region prefix, capacity, priority, requires DTKS
     ("kota-balikpapan", "Kuota Kota Balikpapan", "64.71", 7100, 1, False),

@@ -1,9 +1,9 @@
 """The export column registry: header and value of each column, default sets per export."""
-import os
 from dataclasses import dataclass
 from typing import Callable
 
-from identity import mask_nik
+from config import export_settings
+from core.identity import mask_nik
 from models import Occupation, Region
 
 DATE = "%d-%m-%Y"
@@ -61,8 +61,8 @@ class Names:
     def __init__(self):
         self.regions = {r.code: r for r in Region.select()}
         self.occupations = {o.code: o for o in Occupation.select()}
-        self.program = os.environ.get("JARING_EXPORT_PROGRAM", "JKK+JKM")
-        self.contribution = int(os.environ.get("JARING_CONTRIBUTION", "16800"))
+        settings = export_settings()
+        self.program, self.contribution = settings["program"], settings["contribution"]
         self.number = 0
 
     def village(self, code):
@@ -84,7 +84,7 @@ class Names:
 
 def columns_for(kind, spec=None):
     """Column keys: spec ('a,b' or a list), else the kind's environment variable, else default."""
-    spec = spec or os.environ.get(ENV[kind], "")
+    spec = spec or export_settings()["columns"][kind]
     keys = [k.strip() for k in spec.split(",")] if isinstance(spec, str) else list(spec)
     keys = [k for k in keys if k] or list(DEFAULTS[kind])
     unknown = [k for k in keys if k not in COLUMNS]

@@ -1,12 +1,11 @@
 """Command-line tools: `flask --app app init-db`, `flask --app app pool …`."""
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
-import quota
+from core import quota
 from database import migrate
 from models import Pool, ProgramYear, Registration, db
-from seed import seed
+from ops.seed import seed
 
 pool_cli = AppGroup("pool", help="Pools of the current program year.")
 
@@ -65,10 +64,3 @@ def pool_open(code):
 def pool_close(code):
     """Close a pool to new registrations (the waiting list still moves)."""
     _set_open(code, False)
-
-
-def register(app: Flask):
-    """Attach the commands to the app."""
-    app.cli.add_command(init_db)
-    app.cli.add_command(pool_cli)
-    __import__("ops_cli").register(app)

@@ -6,13 +6,12 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-import backup as backups
-import demo_data
-import exports
-import kpj_import
-import quota
-import year_cli
-from checks import seat_problems, table_counts
+from ops import backup as backups
+from ops import demo_data
+from ops import exports
+from ops import kpj_import
+from core import quota
+from ops.checks import seat_problems, table_counts
 from models import db
 
 export_cli = AppGroup("export", help="Approved registrations for BPJS, or the decree list.")
@@ -145,10 +144,3 @@ def demo_data_command(registrations, seed, mix, rejected, cancelled):
         raise click.ClickException(str(error))
     click.echo(f"demo-data: {registrations} registrations added ("
                + ", ".join(f"{n} {k}" for k, n in sorted(made.items())) + "); seat rule ok.")
-
-
-def register(app):
-    """Attach the commands to the app."""
-    for command in (export_cli, import_kpj, backup_command, restore_command, demo_data_command,
-                    year_cli.year_cli):
-        app.cli.add_command(command)

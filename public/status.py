@@ -1,13 +1,12 @@
 """The public status check: NIK + code or NIK + birth date; cancel from there."""
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 
-import quota
+from core import quota
+from core.validation import parse_birth_date
 from extensions import limiter
-from messages import error_text
 from models import Registration
-from validation import parse_birth_date
-
-bp = Blueprint("status", __name__)
+from public import bp
+from web.texts import error_text
 
 
 def own_registration():
@@ -16,7 +15,7 @@ def own_registration():
 
 
 @bp.get("/status")
-def form():
+def status():
     """The lookup form, or the status this browser already looked up."""
     reg = own_registration() if request.args.get("lihat") else None
     if reg is not None:
@@ -38,7 +37,7 @@ def has_code():
 
 @bp.post("/status")
 @limiter.limit("10/minute;60/hour")
-def lookup():
+def status_lookup():
     """Find the worker's own registration; the same answer for every kind of miss."""
     values = {k: request.form.get(k, "")[:64] for k in ("nik", "ref", "birth_date")}
     rules = current_app.config["RULES"]
@@ -52,27 +51,27 @@ def lookup():
         return render_template("status.html", values=values, errors=errors), 422
     session["status_id"] = reg.id
     session["status_by"] = "ref" if values["ref"].strip() else "birth"
-    return redirect(url_for("status.form", lihat=1), 303)
+    return redirect(url_for("public.status", lihat=1), 303)
 
 
 @bp.post("/status/kirim-kode")
 @limiter.limit("3/hour")
-def send_code():
+def status_send_code():
     """Text the reference code to the registration's own phone."""
     reg = own_registration()
     if reg is None:
-        return redirect(url_for("status.form"), 303)
+        return redirect(url_for("public.status"), 303)
     quota.send_reference(reg, "worker:web")
     session["code_sent"] = True
-    return redirect(url_for("status.form", lihat=1), 303)
+    return redirect(url_for("public.status", lihat=1), 303)
 
 
 @bp.route("/status/batal", methods=["GET", "POST"])
-def cancel():
+def status_cancel():
     """Confirm, then cancel the registration this browser looked up."""
     reg = own_registration()
     if reg is None or not has_code():
-        return redirect(url_for("status.form"), 303)
+        return redirect(url_for("public.status"), 303)
     errors = {}
     if request.method == "POST":
         if not request.form.get("confirm"):
@@ -80,7 +79,7 @@ def cancel():
         else:
             outcome = quota.cancel(reg, "worker:web")
             if outcome.ok:
-                return redirect(url_for("status.form", lihat=1), 303)
+                return redirect(url_for("public.status", lihat=1), 303)
             errors["confirm"] = error_text(next(iter(outcome.errors.values())),
                                            current_app.config["RULES"])
     return render_template("status_cancel.html", reg=reg, errors=errors), 422 if errors else 200

@@ -1,0 +1,1 @@
+"""Operations: exports, imports, backups, seeding, demo data and every `flask` command."""

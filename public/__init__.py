@@ -1,0 +1,6 @@
+"""The public web door: home, registration, status. The blueprint and its route modules."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from public import home, register, status  # noqa: E402,F401  (the routes attach to bp)
