@@ -3,8 +3,19 @@ import datetime as dt
 import json
 
 from peewee import (
-    SQL, AutoField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField,
-    ForeignKeyField, Index, IntegerField, Model, TextField, fn,
+    SQL,
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    Index,
+    IntegerField,
+    Model,
+    TextField,
+    fn,
 )
 
 db = DatabaseProxy()
@@ -100,7 +111,7 @@ class Pool(BaseModel):
     capacity = IntegerField()
     held = IntegerField(default=0)
     priority = IntegerField(default=1)
-    active = BooleanField(default=True)
+    is_open = BooleanField(default=True)  # takes new registrations
     requires_dtks = BooleanField(default=False)
 
     class Meta:
@@ -215,6 +226,32 @@ class Registration(BaseModel):
         ).scalar()
 
 
+class Reverification(BaseModel):
+    """A member enrolled in an earlier year, to re-verify for a new year (not to register again)."""
+
+    id = AutoField()
+    year = ForeignKeyField(ProgramYear, column_name="year", backref="+")
+    previous = ForeignKeyField(Registration, column_name="previous", backref="+")
+    nik = CharField(max_length=16)
+    kpj = CharField(max_length=20, null=True)
+    status = CharField(max_length=12, default="open")  # open, confirmed, dropped
+    registration = ForeignKeyField(Registration, null=True, column_name="registration", backref="+")
+    reason = CharField(max_length=40, null=True)
+    created_at = DateTimeField(default=now)
+    decided_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("year", "nik"), True), (("year", "status", "id"), False))
+
+    @classmethod
+    def of_year(cls, year, status=None):
+        """The re-verification list of a year (optionally one status), oldest first."""
+        query = cls.select().where(cls.year == year)
+        if status:
+            query = query.where(cls.status == status)
+        return query.order_by(cls.id)
+
+
 class AuditEvent(BaseModel):
     """An append-only record of a status change or a staff action."""
 
@@ -281,6 +318,6 @@ class SchemaMigration(BaseModel):
 
 
 ALL_MODELS = [
-    Region, Occupation, ProgramYear, Pool, StaffUser, Registration, AuditEvent,
+    Region, Occupation, ProgramYear, Pool, StaffUser, Registration, Reverification, AuditEvent,
     OutboxMessage, SmsInbound, SmsSession, SmsOptOut,
 ]

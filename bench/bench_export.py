@@ -37,10 +37,9 @@ def run():
     """Fill a fresh SQLite database with 19,100 approved registrations, then time the exports."""
     from app import create_app
     from database import migrate
-    from ops.seed import seed
-    from ops import demo_data
-    from ops import exports
     from models import db
+    from ops import demo_data, exports
+    from ops.seed import seed
 
     with tempfile.TemporaryDirectory(prefix="jaring-bench-export-") as tmp:
         out = Path(tmp)

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from bench.common import percentile, row
+from core.refs import REF_ALPHABET
 from database import migrate
 from models import Occupation, Pool, ProgramYear, Region, StaffUser, db
-from core.quota import REF_ALPHABET
 from ops.seed import seed
 
 ROWS = 1_000_000

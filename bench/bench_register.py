@@ -5,8 +5,8 @@ import tempfile
 from functools import partial
 from pathlib import Path
 
-from core import quota
 from bench.common import drive, percentile, row
+from core import quota
 from database import open_database
 from models import Pool, Registration, db
 from tests.factories import make_nik, make_phone

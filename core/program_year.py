@@ -1,45 +1,40 @@
 """The program year: open a new year with its pools, carry members over, close registration."""
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from core import quota
-from models import Pool, ProgramYear, db
+from core.journal import audit
+from core.outcome import Outcome, retrying
 from core.reverification import carry_over
-from ops.seed import DEFAULT_POOLS
+from models import Pool, ProgramYear, db
+
+DEFAULT_POOLS = (
+    # code, name, region prefix, capacity, priority, requires DTKS (docs/design.md, "Pools")
+    ("kota-balikpapan", "Kuota Kota Balikpapan", "64.71", 7100, 1, False),
+    ("prov-kaltim", "Kuota Provinsi Kalimantan Timur", "64", 12000, 2, True),
+)
 
 
-@dataclass
-class YearOutcome:
-    """What a program-year operation did: ok or errors {field: key}, and what it made."""
-
-    ok: bool
-    errors: dict = field(default_factory=dict)
-    year: ProgramYear = None
-    pools: int = 0
-    carried: int = 0
-
-
-@quota.retrying
+@retrying
 def open_year(year, actor, copy_from=None, opens_on=None, closes_on=None):
     """Make `year` current with the pools of copy_from (default: current year) and its members."""
     if opens_on and closes_on and closes_on < opens_on:
-        return YearOutcome(False, {"closes_on": "window_order"})
+        return Outcome(False, {"closes_on": "window_order"})
     with db.atomic():
         if ProgramYear.get_or_none(ProgramYear.year == year) is not None:
-            return YearOutcome(False, {"year": "year_exists"})
+            return Outcome(False, {"year": "year_exists"})
         source = (ProgramYear.get_or_none(ProgramYear.year == copy_from) if copy_from
                   else ProgramYear.current())
         if copy_from and source is None:
-            return YearOutcome(False, {"copy_from": "year_unknown"})
+            return Outcome(False, {"copy_from": "year_unknown"})
         ProgramYear.update(is_current=False, is_open=False).where(
             ProgramYear.is_current == True).execute()  # noqa: E712
         new = ProgramYear.create(year=year, is_open=True, is_current=True,
                                  opens_on=opens_on, closes_on=closes_on)
         pools = copy_pools(source, new)
         carried = carry_over(source, new) if source else 0
-        quota.audit(actor, "open_year", before=str(source.year) if source else None,
+        audit(actor, "open_year", before=str(source.year) if source else None,
                     after=str(year), pools=pools, carried=carried)
-    return YearOutcome(True, year=new, pools=pools, carried=carried)
+    return Outcome(True, year=new, pools=pools, carried=carried)
 
 
 def copy_pools(source, new):
@@ -52,7 +47,7 @@ def copy_pools(source, new):
                       priority=p.priority, requires_dtks=p.requires_dtks)
                  for p in Pool.of_year(source)]
     for values in pools:
-        Pool.create(year=new, held=0, active=True, **values)
+        Pool.create(year=new, held=0, is_open=True, **values)
     return len(pools)
 
 
@@ -68,27 +63,27 @@ def close_registration(actor, on=None, year=None):
     """Close registration now (by hand), or from the day after `on` (by date)."""
     year = year_number(year)
     if not ProgramYear.select().where(ProgramYear.year == year).exists():
-        return YearOutcome(False, {"year": "year_unknown"})
+        return Outcome(False, {"year": "year_unknown"})
     with db.atomic():
         if on is None:
             ProgramYear.update(is_open=False).where(ProgramYear.year == year).execute()
         else:
             ProgramYear.update(closes_on=on).where(ProgramYear.year == year).execute()
-        quota.audit(actor, "close_registration", before=None,
+        audit(actor, "close_registration", before=None,
                     after=on.isoformat() if on else "now", year=year)
-    return YearOutcome(True, year=ProgramYear.get_by_id(year))
+    return Outcome(True, year=ProgramYear.get_by_id(year))
 
 
 def reopen_registration(actor, until=None, year=None):
     """Open registration again, until the end of `until` (None: until closed by hand)."""
     year = year_number(year)
     if not ProgramYear.select().where(ProgramYear.year == year).exists():
-        return YearOutcome(False, {"year": "year_unknown"})
+        return Outcome(False, {"year": "year_unknown"})
     with db.atomic():
         ProgramYear.update(is_open=True, closes_on=until).where(ProgramYear.year == year).execute()
-        quota.audit(actor, "open_registration", after=until.isoformat() if until else "open",
+        audit(actor, "open_registration", after=until.isoformat() if until else "open",
                     year=year)
-    return YearOutcome(True, year=ProgramYear.get_by_id(year))
+    return Outcome(True, year=ProgramYear.get_by_id(year))
 
 
 @dataclass
@@ -102,10 +97,13 @@ class Window:
     closes_on: dt.date = None
 
 
-def window(today=None):
-    """The current year's registration window as the public pages should show it."""
+def window(today=None, year=None):
+    """A program year's registration window on `today` (default: the current year, today).
+
+    The one rule of "open today": open by hand, not before opens_on, not after closes_on.
+    """
     today = today or dt.date.today()
-    year = ProgramYear.current()
+    year = ProgramYear.current() if year is None else year
     if year is None:
         return Window()
     if not year.is_open:
@@ -116,5 +114,20 @@ def window(today=None):
         state = "ended"
     else:
         state = "open"
-    return Window(year.year, quota.registration_open(year, today), state,
-                  year.opens_on, year.closes_on)
+    return Window(year.year, state == "open", state, year.opens_on, year.closes_on)
+
+
+def first_year(today=None):
+    """Make a current program year with the default pools if there is none; the year made or None."""
+    if ProgramYear.current() is not None:
+        return None
+    with db.atomic():
+        year = ProgramYear.create(year=default_year(today), is_open=True, is_current=True)
+        copy_pools(None, year)
+    return year
+
+
+def default_year(today=None):
+    """The cover year being registered for: collection Sep-Nov is for next January."""
+    today = today or dt.date.today()
+    return today.year + 1 if today.month >= 9 else today.year

@@ -1,147 +1,27 @@
-"""The one domain core: register, status, cancel, decide, promote. Both doors call only this.
+"""The quota lifecycle: register, status, cancel, decide, reopen, capacity. Both doors call it.
 
-Seats: `Pool.held` is a counter changed only by conditional UPDATEs checked by row count
-(`held = held + 1 WHERE held < capacity`) inside the transaction that changes the registration,
-so held never exceeds capacity on SQLite (BEGIN IMMEDIATE) or PostgreSQL (row lock on the pool).
+How seats are held and handed on: core/seats.py. Every operation is one transaction and returns
+an Outcome (core/outcome.py) with message keys that each door words for itself.
 """
-import datetime as dt
-import secrets
-import time
-from dataclasses import dataclass, field
-
-from peewee import IntegrityError, OperationalError
-
 from config import DEFAULT_RULES
+from core import program_year
 from core.identity import clean_digits
-from models import (SEAT_STATUSES, AuditEvent, OutboxMessage, Pool, ProgramYear,
-                    Registration, db, now)
+from core.journal import audit, queue_sms
+from core.outcome import Outcome, fail, retrying
+from core.refs import insert_with_fresh_ref, normalize_ref
+from core.seats import (
+    fill_seats,
+    first_free_seat,
+    lock_pools,
+    pools_serving,
+    release_seat,
+)
 from core.validation import validate
+from models import SEAT_STATUSES, Pool, ProgramYear, Registration, db, now
 
-REF_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no look-alikes: 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G
-REF_LENGTH = 8
 CANCELLABLE = ("waitlisted", "pending", "approved")
 REJECTABLE = ("waitlisted", "pending", "approved")
 APPROVABLE = ("pending",)
-
-
-@dataclass
-class Outcome:
-    """What an operation did: ok, or errors {field: message key}; plus the registration."""
-
-    ok: bool
-    errors: dict = field(default_factory=dict)
-    registration: Registration = None
-    position: int = None  # place on the waiting list, when waitlisted
-    promoted: list = field(default_factory=list)  # registrations moved up from the waiting list
-
-
-def fail(field_name, key):
-    """An Outcome with one error."""
-    return Outcome(False, {field_name: key})
-
-
-def new_ref():
-    """A short reference code: random, not sequential, unambiguous when read aloud."""
-    return "".join(secrets.choice(REF_ALPHABET) for _ in range(REF_LENGTH))
-
-
-def normalize_ref(text):
-    """Upper-case a typed code and drop separators (`k7p3-qx9m` -> `K7P3QX9M`)."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:REF_LENGTH * 2]
-
-
-def format_ref(ref):
-    """Show a code as `K7P3-QX9M`."""
-    return f"{ref[:4]}-{ref[4:]}"
-
-
-def retrying(operation):
-    """Run a write again when the database reports a lock or deadlock (bounded)."""
-    def run(*args, **kwargs):
-        for attempt in range(5):
-            try:
-                return operation(*args, **kwargs)
-            except OperationalError:
-                if attempt == 4:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-    run.__doc__ = operation.__doc__
-    run.__name__ = operation.__name__
-    return run
-
-
-def audit(actor, action, registration=None, before=None, after=None, **detail):
-    """Append an audit event."""
-    AuditEvent.insert(actor=actor, action=action, registration=registration,
-                      before=before, after=after, detail=detail or None).execute()
-
-
-def queue_sms(registration, kind, **params):
-    """Write an outbound SMS to the outbox, in the caller's transaction."""
-    params.setdefault("ref", registration.ref)
-    OutboxMessage.insert(phone=registration.phone, kind=kind, params=params,
-                         registration=registration).execute()
-
-
-def take_seat(pool, only_active=True):
-    """Hold one seat in pool if one is free; True when taken."""
-    condition = (Pool.id == pool.id) & (Pool.held < Pool.capacity)
-    if only_active:
-        condition &= Pool.active == True  # noqa: E712
-    return Pool.update(held=Pool.held + 1).where(condition).execute() == 1
-
-
-def release_seat(pool_id):
-    """Give a seat back and hand it to the oldest matching waitlisted applicant."""
-    Pool.update(held=Pool.held - 1).where((Pool.id == pool_id) & (Pool.held > 0)).execute()
-    return fill_seats(Pool.get_by_id(pool_id))
-
-
-def fill_seats(pool):
-    """Promote waitlisted applicants into free seats of pool; return those promoted."""
-    promoted = []
-    while take_seat(pool, only_active=False):
-        moved = None
-        for candidate in Registration.waiting_for(pool).limit(50):
-            changed = Registration.update(status="pending", pool=pool, updated_at=now()).where(
-                (Registration.id == candidate.id) & (Registration.status == "waitlisted")).execute()
-            if changed:
-                moved = Registration.get_by_id(candidate.id)
-                break
-        if moved is None:
-            Pool.update(held=Pool.held - 1).where(Pool.id == pool.id).execute()
-            break
-        audit("system", "promote", moved, "waitlisted", "pending", pool=pool.code)
-        queue_sms(moved, "promoted", pool=pool.code)
-        promoted.append(moved)
-    return promoted
-
-
-def lock_pools(pools):
-    """Lock pool rows in id order until commit (PostgreSQL; SQLite already has one writer).
-
-    Without it, a seat freed while this registration is about to join the waiting list would
-    go back to the pool unseen, and the newcomer would wait beside a free seat.
-    """
-    if db.for_update and pools:
-        list(Pool.select(Pool.id).where(Pool.id.in_([p.id for p in pools]))
-             .order_by(Pool.id).for_update())
-
-
-def open_pools_for(year, region_code):
-    """(pools serving a region, those of them open for registration), by priority."""
-    serving = [p for p in Pool.of_year(year) if p.serves(region_code)]
-    return serving, [p for p in serving if p.active]
-
-
-def registration_open(year, today=None):
-    """Whether a program year takes registrations today."""
-    today = today or dt.date.today()
-    if year is None or not year.is_open:
-        return False
-    if year.opens_on and today < year.opens_on:
-        return False
-    return not (year.closes_on and today > year.closes_on)
 
 
 @retrying
@@ -152,9 +32,9 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
     if errors:
         return Outcome(False, errors)
     year = ProgramYear.current()
-    if not registration_open(year, today):
+    if not program_year.window(today, year).is_open:
         return fail("form", "registration_closed")
-    serving, open_pools = open_pools_for(year, clean.region.code)
+    serving, open_pools = pools_serving(year, clean.region.code)
     if not serving:
         return fail("kelurahan", "region_not_eligible")
     if not open_pools:
@@ -178,26 +58,17 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
 
 
 def insert_registration(applicant, clean, year, channel, assisted_by, pools):
-    """Hold a seat in the first pool with one free and insert the row; None if the NIK counts."""
-    for _ in range(5):
-        try:
-            # A savepoint: a refused row (NIK taken) gives its seat back with it.
-            with db.atomic():
-                pool = next((p for p in pools if take_seat(p)), None)
-                return Registration.create(
-                    ref=new_ref(), year=year, nik=clean.nik.value, nik_active=clean.nik.value,
-                    name=clean.name, birth_date=clean.birth_date, sex=clean.nik.sex,
-                    phone=clean.phone, occupation=clean.occupation, region=clean.region,
-                    pool=pool, status="pending" if pool else "waitlisted",
-                    channel=channel, assisted_by=assisted_by,
-                    declared_not_participant=applicant.decl_not_participant,
-                    declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks)
-        except IntegrityError:
-            taken = Registration.select().where(
-                (Registration.year == year) & (Registration.nik_active == clean.nik.value)).exists()
-            if taken:
-                return None
-    raise RuntimeError("could not draw an unused reference code")
+    """Hold a seat in the first open pool with one free and insert the row; None if the NIK counts."""
+    def seat():
+        pool = first_free_seat(pools)
+        return {"pool": pool, "status": "pending" if pool else "waitlisted"}
+
+    return insert_with_fresh_ref(
+        year, clean.nik.value, before_insert=seat, name=clean.name, birth_date=clean.birth_date,
+        sex=clean.nik.sex, phone=clean.phone, occupation=clean.occupation, region=clean.region,
+        channel=channel, assisted_by=assisted_by,
+        declared_not_participant=applicant.decl_not_participant,
+        declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks)
 
 
 def find_own(nik, ref=None, birth_date=None):
@@ -298,9 +169,7 @@ def reopen(registration, actor):
         if not claimed:
             return fail("form", "cannot_reopen")
         registration = Registration.get_by_id(registration.id)
-        serving, _ = open_pools_for(registration.year_id, registration.region_id)
-        lock_pools(serving)
-        pool = next((p for p in serving if take_seat(p, only_active=False)), None)
+        pool = seat_for(registration.year_id, registration.region_id)
         if pool is not None:
             Registration.update(status="pending", pool=pool).where(
                 Registration.id == registration.id).execute()
@@ -330,7 +199,7 @@ def set_pool_open(pool_code, is_open, actor, year=None):
     """Open or close a pool for new registrations; opening first seats those already waiting."""
     with db.atomic():
         year = year or ProgramYear.current()
-        changed = Pool.update(active=is_open).where(
+        changed = Pool.update(is_open=is_open).where(
             (Pool.code == pool_code) & (Pool.year == year)).execute()
         if not changed:
             return fail("pool", "pool_unknown")
@@ -339,7 +208,17 @@ def set_pool_open(pool_code, is_open, actor, year=None):
     return Outcome(True, promoted=promoted)
 
 
-def places_left():
-    """Open pools of the current year with capacity, held and seats left."""
+def seat_for(year, region_code):
+    """Hold a seat for a region in the first serving pool with one free, open or not; pool or None.
+
+    For staff decisions (reopen, re-verification): a closed pool still takes those it admitted.
+    """
+    serving, _ = pools_serving(year, region_code)
+    lock_pools(serving)
+    return first_free_seat(serving, open_only=False)
+
+
+def current_pools():
+    """Every pool of the current year by priority, open or closed ([] without a current year)."""
     year = ProgramYear.current()
     return list(Pool.of_year(year)) if year else []

@@ -1,34 +1,9 @@
 """Re-verification: last year's members confirmed for a new year instead of registering again."""
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegrityError
-
 from core import quota
-from models import BaseModel, ProgramYear, Registration, db, now
-
-
-class Reverification(BaseModel):
-    """A member enrolled in an earlier year, to re-verify for a new year (not to register again)."""
-
-    id = AutoField()
-    year = ForeignKeyField(ProgramYear, column_name="year", backref="+")
-    previous = ForeignKeyField(Registration, column_name="previous", backref="+")
-    nik = CharField(max_length=16)
-    kpj = CharField(max_length=20, null=True)
-    status = CharField(max_length=12, default="open")  # open, confirmed, dropped
-    registration = ForeignKeyField(Registration, null=True, column_name="registration", backref="+")
-    reason = CharField(max_length=40, null=True)
-    created_at = DateTimeField(default=now)
-    decided_at = DateTimeField(null=True)
-
-    class Meta:
-        indexes = ((("year", "nik"), True), (("year", "status", "id"), False))
-
-    @classmethod
-    def of_year(cls, year, status=None):
-        """The re-verification list of a year (optionally one status), oldest first."""
-        query = cls.select().where(cls.year == year)
-        if status:
-            query = query.where(cls.status == status)
-        return query.order_by(cls.id)
+from core.journal import audit, queue_sms
+from core.outcome import Outcome, fail, retrying
+from core.refs import insert_with_fresh_ref, nik_counts
+from models import Registration, Reverification, db, now
 
 
 def carry_over(source, target):
@@ -45,7 +20,7 @@ def carry_over(source, target):
     return len(rows)
 
 
-@quota.retrying
+@retrying
 def confirm(reverification_id, actor):
     """Staff found a member still eligible: approved in the new year, holding a seat."""
     with db.atomic() as txn:
@@ -53,49 +28,33 @@ def confirm(reverification_id, actor):
         claimed = Reverification.update(status="confirmed", decided_at=now()).where(
             (Reverification.id == reverification_id) & (Reverification.status == "open")).execute()
         if not claimed:
-            return quota.fail("form", "cannot_reverify")
+            return fail("form", "cannot_reverify")
         rev = Reverification.get_by_id(reverification_id)
         old = Registration.get_by_id(rev.previous_id)
-        if nik_taken(rev.year_id, rev.nik):
+        if nik_counts(rev.year_id, rev.nik):
             txn.rollback()  # the entry stays open
-            return quota.fail("nik", "nik_taken")
-        serving, _ = quota.open_pools_for(rev.year_id, old.region_id)
-        pool = next((p for p in serving if quota.take_seat(p, only_active=False)), None)
+            return fail("nik", "nik_taken")
+        pool = quota.seat_for(rev.year_id, old.region_id)
         if pool is None:
             txn.rollback()
-            return quota.fail("form", "no_seat")
+            return fail("form", "no_seat")
         registration = copy_registration(old, rev.year_id, pool)
         if registration is None:  # the NIK registered in the new year meanwhile
             txn.rollback()
-            return quota.fail("nik", "nik_taken")
+            return fail("nik", "nik_taken")
         Reverification.update(registration=registration).where(Reverification.id == rev.id).execute()
-        quota.audit(actor, "reverify", registration, None, "approved", previous=old.ref)
-        quota.queue_sms(registration, "approved")
-    return quota.Outcome(True, registration=registration)
-
-
-def nik_taken(year, nik):
-    """True when nik already counts in year."""
-    return Registration.select().where((Registration.year == year)
-                                       & (Registration.nik_active == nik)).exists()
+        audit(actor, "reverify", registration, None, "approved", previous=old.ref)
+        queue_sms(registration, "approved")
+    return Outcome(True, registration=registration)
 
 
 def copy_registration(old, year, pool):
     """Last year's registration again in `year`, approved, under a new code; None if the NIK counts."""
-    values = dict(nik=old.nik, name=old.name, birth_date=old.birth_date, sex=old.sex,
-                  phone=old.phone, occupation=old.occupation_id, region=old.region_id,
-                  declared_not_participant=old.declared_not_participant,
-                  declared_income=old.declared_income, declared_dtks=old.declared_dtks)
-    for _ in range(5):
-        try:
-            with db.atomic():
-                return Registration.create(ref=quota.new_ref(), year=year, nik_active=old.nik,
-                                           pool=pool, status="approved", channel="reverify",
-                                           **values)
-        except IntegrityError:  # a code drawn twice: draw again; the NIK taken: give up
-            if nik_taken(year, old.nik):
-                return None
-    raise RuntimeError("could not draw an unused reference code")
+    return insert_with_fresh_ref(
+        year, old.nik, pool=pool, status="approved", channel="reverify", name=old.name,
+        birth_date=old.birth_date, sex=old.sex, phone=old.phone, occupation=old.occupation_id,
+        region=old.region_id, declared_not_participant=old.declared_not_participant,
+        declared_income=old.declared_income, declared_dtks=old.declared_dtks)
 
 
 def drop(reverification_id, actor, reason):
@@ -105,7 +64,7 @@ def drop(reverification_id, actor, reason):
                                         decided_at=now()).where(
             (Reverification.id == reverification_id) & (Reverification.status == "open")).execute()
         if not changed:
-            return quota.fail("form", "cannot_reverify")
+            return fail("form", "cannot_reverify")
         rev = Reverification.get_by_id(reverification_id)
-        quota.audit(actor, "reverify_drop", rev.previous_id, reason=reason, year=rev.year_id)
-    return quota.Outcome(True)
+        audit(actor, "reverify_drop", rev.previous_id, reason=reason, year=rev.year_id)
+    return Outcome(True)

@@ -1,5 +1,5 @@
-"""The re-verification list of the program year (reverification.py)."""
-from core.reverification import Reverification
+"""The re-verification list of the program year (core/reverification.py)."""
+from models import Reverification
 
 
 def upgrade(db):

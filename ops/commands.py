@@ -1,6 +1,11 @@
 """Every `flask` command group, attached to the app in one place."""
-from ops.data_cli import (backup_command, demo_data_command, export_cli, import_kpj,
-                          restore_command)
+from ops.data_cli import (
+    backup_command,
+    demo_data_command,
+    export_cli,
+    import_kpj,
+    restore_command,
+)
 from ops.db_cli import init_db, pool_cli
 from ops.sms_cli import sms_cli
 from ops.staff_cli import staff_cli

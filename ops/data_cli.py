@@ -6,13 +6,12 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from ops import backup as backups
-from ops import demo_data
-from ops import exports
-from ops import kpj_import
-from core import quota
-from ops.checks import seat_problems, table_counts
+from core import refs
+from core.seats import seat_problems
 from models import db
+from ops import backup as backups
+from ops import demo_data, exports, kpj_import
+from ops.checks import table_counts
 
 export_cli = AppGroup("export", help="Approved registrations for BPJS, or the decree list.")
 
@@ -68,7 +67,7 @@ def import_kpj(path, apply_, year, problems_only):
                 raise click.ClickException(str(error))
     for row in report.rows:
         if not (problems_only and row.result == "matched"):
-            code = quota.format_ref(row.ref) if row.ref else ""
+            code = refs.format_ref(row.ref) if row.ref else ""
             parts = [row.result + (" (enrolled)" if row.applied else ""), code, row.detail]
             click.echo(f"line {row.line}: " + " ".join(p for p in parts if p))
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.counts.items() if n)

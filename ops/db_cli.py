@@ -26,7 +26,7 @@ def pool_list():
         click.echo(f"{'code':<20} {'open':<5} {'capacity':>9} {'held':>7} {'waiting':>8}")
         for pool in Pool.of_year(year):
             waiting = Registration.waiting_for(pool).count()
-            click.echo(f"{pool.code:<20} {'yes' if pool.active else 'no':<5} "
+            click.echo(f"{pool.code:<20} {'yes' if pool.is_open else 'no':<5} "
                        f"{pool.capacity:>9} {pool.held:>7} {waiting:>8}")
 
 

@@ -1,12 +1,12 @@
 """Realistic fake registrations for demos, training and benchmarks, inserted in bulk."""
 import datetime as dt
 import random
-from collections import Counter
 from itertools import accumulate
 
-from core import quota
-from ops.checks import seat_problems
-from models import Occupation, Pool, ProgramYear, Region, Registration, db, now
+from functools import partial
+
+from core import bulk, refs
+from models import Occupation, ProgramYear, Region, Registration, now
 
 MEN = ("Budi", "Ahmad", "Muhammad", "Rahmat", "Andi", "Syamsul", "Agus", "Hendra", "Yusuf",
        "Rizky", "Dedi", "Joko", "Arif", "Bambang", "Fajar", "Irwan", "Slamet", "Wahyu", "Daeng")
@@ -22,9 +22,6 @@ CHANNELS = {"web": 45, "sms": 25, "assisted": 30}
 BORN = ("357801", "737101", "327301", "730801", "640201", "647201", "647401")
 REASONS = ("not_resident", "already_participant", "income", "age", "duplicate", "documents")
 MIX = {"pending": 0.45, "approved": 0.35, "enrolled": 0.20}
-FIELDS = ("ref", "year", "nik", "nik_active", "name", "birth_date", "sex", "phone", "occupation",
-          "region", "pool", "status", "channel", "declared_not_participant", "declared_income",
-          "declared_dtks", "kpj", "reject_reason", "created_at", "updated_at")
 CHUNK = 20_000
 
 
@@ -75,7 +72,7 @@ class Maker:
         nik = self.nik(region, birth, female)
         phone = f"+62{rng.choice(PREFIXES)}{rng.randint(0, 99_999_999):08d}"
         ref = self.unique(self.refs, lambda: "".join(
-            rng.choices(quota.REF_ALPHABET, k=quota.REF_LENGTH)))
+            rng.choices(refs.REF_ALPHABET, k=refs.REF_LENGTH)))
         return dict(ref=ref, year=self.year, nik=nik, nik_active=nik, name=name, birth_date=birth,
                     sex="F" if female else "M", phone=phone, occupation=work, region=region,
                     pool=None, status="waitlisted",
@@ -100,6 +97,10 @@ class Maker:
                 row["kpj"] = self.unique(self.kpjs, lambda: f"25{rng.randint(0, 999_999_999):09d}")
         return row
 
+    def rows(self, times, mix, rejected, cancelled, pools, free):
+        """Rows for times, each given a status and pool; free {pool id: seats} is spent."""
+        return [self.decide(self.row(when), pools, free, mix, rejected, cancelled) for when in times]
+
 
 def generate(n, seed=None, mix=None, rejected=0.04, cancelled=0.03, progress=None, actor="cli"):
     """Add n fake registrations to the current year, keeping the seat rule; {status: count}."""
@@ -109,57 +110,6 @@ def generate(n, seed=None, mix=None, rejected=0.04, cancelled=0.03, progress=Non
     maker = Maker(year.year, random.Random(seed))
     span = dt.timedelta(days=90).total_seconds()
     times = sorted(maker.end - dt.timedelta(seconds=maker.rng.random() * span) for _ in range(n))
-    made = Counter()
-    for start in range(0, n, CHUNK):
-        made.update(insert_chunk(maker, year, times[start:start + CHUNK], mix or MIX,
-                                 rejected, cancelled))
-        if progress:
-            progress(len(times[start:start + CHUNK]))
-    recount_held(year, actor, n)
-    return dict(made)
-
-
-def locked_pools(year):
-    """The year's open pools, row-locked on PostgreSQL (SQLite's BEGIN IMMEDIATE locks it all)."""
-    query = Pool.of_year(year).where(Pool.active == True)  # noqa: E712
-    return list(query.for_update() if db.for_update else query)
-
-
-def insert_chunk(maker, year, times, mix, rejected, cancelled):
-    """One transaction: draw rows for times, insert them, count their seats into the pools."""
-    with db.atomic():
-        pools = locked_pools(year)
-        free = {p.id: p.capacity - p.held for p in pools}
-        rows = [maker.decide(maker.row(when), pools, free, mix, rejected, cancelled)
-                for when in times]
-        bulk_insert([tuple(r[f] for f in FIELDS) for r in rows])
-        for pool in pools:
-            taken = pool.capacity - pool.held - free[pool.id]
-            if taken and not Pool.update(held=Pool.held + taken).where(
-                    (Pool.id == pool.id) & (Pool.held + taken <= Pool.capacity)).execute():
-                raise RuntimeError("a pool changed while demo data was written")
-    return Counter(r["status"] for r in rows)
-
-
-def bulk_insert(rows, size=400):
-    """Insert value tuples `size` at a time; peewee builds the statement once, not per batch."""
-    fields = [getattr(Registration, f) for f in FIELDS]
-    convert = [f.db_value for f in fields]
-    statement = None
-    for start in range(0, len(rows), size):
-        batch = rows[start:start + size]
-        params = [to_db(value) for row in batch for to_db, value in zip(convert, row)]
-        if statement is None or len(batch) < size:
-            statement = Registration.insert_many(batch, fields=fields).sql()[0]
-        db.execute_sql(statement, params)
-
-
-def recount_held(year, actor, n):
-    """Set every pool's held counter of year from its seat-holding rows; refuse an oversold pool."""
-    with db.atomic():
-        for pool in Pool.of_year(year).for_update() if db.for_update else Pool.of_year(year):
-            Pool.update(held=Registration.count_held(pool)).where(Pool.id == pool.id).execute()
-        problems = seat_problems()
-        if problems:
-            raise RuntimeError(f"seat rule broken after demo data: {problems}")
-        quota.audit(actor, "demo_data", after=str(n), year=year.year)
+    chunks = (partial(maker.rows, times[start:start + CHUNK], mix or MIX, rejected, cancelled)
+              for start in range(0, n, CHUNK))
+    return bulk.add_registrations(year, chunks, actor, "demo_data", progress)

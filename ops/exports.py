@@ -9,9 +9,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from peewee import Tuple, fn
 
-from ops.export_columns import COLUMNS, DEFAULTS, ENV, Names, columns_for  # noqa: F401 (the registry)
-from models import Registration
 from core.program_year import year_number
+from models import Registration
+from ops.export_columns import COLUMNS, DEFAULTS, ENV, Names, columns_for  # noqa: F401 (the registry)
 
 BATCH = 2000
 STATUSES = {"bpjs": ("approved",), "decree": ("approved", "enrolled")}

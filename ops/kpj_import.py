@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from core import quota
 from core.identity import NikError, clean_digits, mask_nik, parse_nik
-from models import Registration
 from core.program_year import year_number
+from models import Registration
 from ops.tabular import ImportFileError, cell_text, row_count, table  # noqa: F401 (for the pages)
 
 KPJ_RE = re.compile(r"^[0-9]{8,16}$")  # BPJS's exact length is unconfirmed: digits, 8 to 16

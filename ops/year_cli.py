@@ -2,10 +2,9 @@
 import click
 from flask.cli import AppGroup
 
-from core import program_year
-from core import reverification
-from models import Pool, ProgramYear, Registration, db
+from core import program_year, reverification
 from core.reverification import Reverification
+from models import Pool, ProgramYear, Registration, db
 
 year_cli = AppGroup("year", help="Program years: open, close, list; re-verification of members.")
 DAY = click.DateTime(["%Y-%m-%d"])

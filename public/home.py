@@ -11,7 +11,7 @@ from public import bp
 @bp.get("/")
 def index():
     """What the program is, places left, how to register by SMS."""
-    return render_template("index.html", pools=quota.places_left(), window=program_year.window())
+    return render_template("index.html", pools=quota.current_pools(), window=program_year.window())
 
 
 @bp.get("/healthz")

@@ -10,8 +10,8 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
-from extensions import limiter
 from core.identity import normalize_phone
+from extensions import limiter
 from sms import replies
 from sms.door import respond
 from sms.sender import STATUS_PATH, record_status

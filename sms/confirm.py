@@ -2,10 +2,10 @@
 from flask import current_app
 
 from core import quota
+from core.validation import FIELDS
 from models import Registration
 from sms import replies
 from sms.conversation import applicant, end, save
-from core.validation import FIELDS
 
 
 def decide(session, command, phone):

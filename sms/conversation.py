@@ -4,9 +4,9 @@ import datetime as dt
 from flask import current_app
 
 from core.identity import clean_digits
+from core.validation import Applicant, clean_name, validate
 from models import Occupation, Region, SmsSession, now
 from sms import lookup, replies
-from core.validation import Applicant, clean_name, validate
 
 STEPS = ("nik", "name", "job", "place")
 # The core's fields whose errors send the worker back to a step (age comes from the NIK).

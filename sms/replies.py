@@ -2,7 +2,7 @@
 import logging
 import string
 
-from core.quota import format_ref
+from core.refs import format_ref
 from sms.gsm import SMS_LIMIT, clip, fits, gsm7_length, to_gsm7
 from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
 

@@ -1,5 +1,5 @@
 """What a phone may see by SMS: CEK (its own registrations) and KUOTA (places left)."""
-from core import quota
+from core import program_year, quota
 from models import ProgramYear
 from sms import confirm, replies
 from sms.commands import code_and_nik
@@ -55,11 +55,11 @@ def status_list(phone, lang):
 def places(lang):
     """KUOTA: seats left in each pool of the current year."""
     year = ProgramYear.current()
-    pools = [p for p in quota.places_left() if p.active]
+    pools = [p for p in quota.current_pools() if p.is_open]
     if not pools:
         return replies.error("registration_closed", lang)
     parts = [replies.say("pool_line", lang, pool=replies.pool_label(p.name),
                          left=replies.number(p.left, lang), cap=replies.number(p.capacity, lang))
              for p in pools]
-    key = "quota" if quota.registration_open(year) else "quota_closed"
+    key = "quota" if program_year.window(year=year).is_open else "quota_closed"
     return replies.say_list(key, lang, parts)

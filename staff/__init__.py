@@ -5,13 +5,23 @@ import hashlib
 import time
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.identity import display_phone, mask_nik, mask_phone
+from core.refs import format_ref
 from models import StaffUser
-from core.quota import format_ref
 
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -127,6 +137,17 @@ def wita(moment):
 
 # The route modules attach their views to bp (Flask's "large application as a package" layout).
 from staff import (  # noqa: E402,F401
-    accounts, audit, auth, dashboard, decisions, exports, kpj, pools, queue, register, reverify, simulator,
+    accounts,
+    audit,
+    auth,
+    dashboard,
+    decisions,
+    exports,
+    kpj,
+    pools,
+    queue,
+    register,
+    reverify,
+    simulator,
     years,
 )

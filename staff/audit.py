@@ -4,8 +4,8 @@ import datetime as dt
 from flask import render_template, request
 from peewee import JOIN
 
+from core.refs import normalize_ref
 from models import AuditEvent, Registration
-from core.quota import normalize_ref
 from staff import bp, role_required
 from staff.listing import read_cursor
 

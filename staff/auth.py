@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import quota
+from core import journal
 from extensions import limiter
 from models import StaffUser, now
 from staff import bp, end_session, role_required, safe_next, start_session
@@ -63,11 +63,11 @@ def record_failure(user):
     config = current_app.config
     StaffUser.update(failed_logins=StaffUser.failed_logins + 1).where(StaffUser.id == user.id).execute()
     failures = StaffUser.get_by_id(user.id).failed_logins
-    quota.audit(f"staff:{user.username}", "login_failed", failures=failures)
+    journal.audit(f"staff:{user.username}", "login_failed", failures=failures)
     if failures >= config["STAFF_MAX_FAILURES"]:
         until = now() + dt.timedelta(minutes=config["STAFF_LOCK_MINUTES"])
         StaffUser.update(locked_until=until, failed_logins=0).where(StaffUser.id == user.id).execute()
-        quota.audit(f"staff:{user.username}", "lockout", minutes=config["STAFF_LOCK_MINUTES"])
+        journal.audit(f"staff:{user.username}", "lockout", minutes=config["STAFF_LOCK_MINUTES"])
 
 
 @bp.get("/masuk")
@@ -97,7 +97,7 @@ def login():
         return refuse(next_url)
     StaffUser.update(failed_logins=0, locked_until=None).where(StaffUser.id == user.id).execute()
     start_session(user)
-    quota.audit(f"staff:{user.username}", "login")
+    journal.audit(f"staff:{user.username}", "login")
     return redirect(safe_next(next_url), 303)
 
 
@@ -111,7 +111,7 @@ def refuse(next_url, message=None):
 @role_required()
 def logout():
     """End the session and say so."""
-    quota.audit(f"staff:{g.staff.username}", "logout")
+    journal.audit(f"staff:{g.staff.username}", "logout")
     end_session()
     flash(_("Anda sudah keluar."))
     return redirect(url_for("staff.login_form"), 303)

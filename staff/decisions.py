@@ -3,7 +3,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core import quota
+from core import journal, quota, refs
 from models import AuditEvent, Registration
 from staff import DECIDERS, ROW_ID, actor, bp, role_required, safe_next
 from staff.listing import scoped
@@ -47,7 +47,7 @@ def respond(outcome, reg, done):
 def approve(reg_id):
     """Approve a pending registration."""
     reg = visible(reg_id)
-    return respond(quota.approve(reg, actor()), reg, _("%(ref)s disetujui.", ref=quota.format_ref(reg.ref)))
+    return respond(quota.approve(reg, actor()), reg, _("%(ref)s disetujui.", ref=refs.format_ref(reg.ref)))
 
 
 def read_reason(form):
@@ -88,7 +88,7 @@ def reject(reg_id):
     if errors:
         return reject_form(reg, errors, request.form, 422)
     outcome = quota.reject(reg, actor(), reason, note)
-    done = _("%(ref)s ditolak.", ref=quota.format_ref(reg.ref))
+    done = _("%(ref)s ditolak.", ref=refs.format_ref(reg.ref))
     if outcome.ok and outcome.promoted:
         done += " " + _("%(n)s orang naik dari daftar tunggu.", n=len(outcome.promoted))
     return respond(outcome, reg, done)
@@ -126,7 +126,7 @@ def reopen(reg_id):
 def detail(reg_id):
     """Everything about one registration, the full NIK (this view is audited) and its history."""
     reg = visible(reg_id)
-    quota.audit(actor(), "view_nik", reg)
+    journal.audit(actor(), "view_nik", reg)
     history = AuditEvent.select().where(AuditEvent.registration == reg.id).order_by(AuditEvent.id)
     return render_template("staff/detail.html", r=reg, flags=flags_of([reg]), history=list(history),
                            reasons=REASONS, back_url=safe_next(request.args.get("next")), **row_context())

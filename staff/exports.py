@@ -5,10 +5,10 @@ from flask import Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ops import exports
-from core import quota
-from models import ProgramYear
+from core import journal
 from core.program_year import year_number
+from models import ProgramYear
+from ops import exports
 from staff import actor, bp, role_required
 
 KINDS = {"bpjs": _l("Daftar untuk BPJS Ketenagakerjaan"), "decree": _l("Daftar untuk SK Wali Kota")}
@@ -83,7 +83,7 @@ def export_download():
     if errors:
         return page(kind, fmt, year, columns, errors, 422)
     rows = exports.count_rows(kind, year)
-    quota.audit(actor(), "export", kind=kind, format=fmt, rows=rows, year=year, columns=",".join(columns))
+    journal.audit(actor(), "export", kind=kind, format=fmt, rows=rows, year=year, columns=",".join(columns))
     chunks = (exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks)(kind, year, columns)
     name = f"jaring-{FILE_NAMES[kind]}-{year}.{fmt}"
     return Response(stream_with_context(chunks), mimetype=FORMATS[fmt], headers={

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ops import kpj_import
+from staff import actor, bp, number, role_required
 from web.errors import TEXTS, render_error
 from web.texts import STATUS
-from staff import actor, bp, number, role_required
 
 TOKEN = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): nothing else names a stored file
 KEEP_SECONDS = 3 * 3600

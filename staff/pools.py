@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import quota
+from core import program_year, quota
 from models import Pool, ProgramYear
 from staff import actor, bp, role_required
 
@@ -12,7 +12,7 @@ def pools_page(errors=None, status=200):
     year = ProgramYear.current()
     pools = list(Pool.of_year(year)) if year else []
     return render_template("staff/pools.html", year=year, pools=pools, errors=errors or {},
-                           is_open=quota.registration_open(year)), status
+                           is_open=program_year.window(year=year).is_open), status
 
 
 @bp.get("/kuota")

@@ -5,12 +5,23 @@ from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from peewee import fn
 
-from web.texts import STATUS
 from models import AuditEvent, ProgramYear, Registration, now
 from staff import ROW_ID, bp, here, role_required
 from staff.flags import FLAGS, flags_for
-from staff.listing import (CHANNELS, COUNT_CAP, PAGE_SIZE, Choices, Filters, capped_count, filtered,
-                           page, read_cursor, read_filters, scoped)
+from staff.listing import (
+    CHANNELS,
+    COUNT_CAP,
+    PAGE_SIZE,
+    Choices,
+    Filters,
+    capped_count,
+    filtered,
+    page,
+    read_cursor,
+    read_filters,
+    scoped,
+)
+from web.texts import STATUS
 
 
 def flags_of(regs, only=None):

@@ -2,9 +2,9 @@
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import quota
-from web.forms import applicant_from, form_context, messages_for
+from core import quota, refs
 from staff import REGISTRARS, bp, role_required
+from web.forms import applicant_from, form_context, messages_for
 
 
 @bp.get("/daftar")
@@ -27,7 +27,7 @@ def register():
     reg = outcome.registration
     if reg.status == "waitlisted":
         flash(_("Terdaftar dengan kode %(ref)s, nomor %(n)s di daftar tunggu.",
-                ref=quota.format_ref(reg.ref), n=outcome.position))
+                ref=refs.format_ref(reg.ref), n=outcome.position))
     else:
-        flash(_("Terdaftar dengan kode %(ref)s dan mendapat tempat.", ref=quota.format_ref(reg.ref)))
+        flash(_("Terdaftar dengan kode %(ref)s dan mendapat tempat.", ref=refs.format_ref(reg.ref)))
     return redirect(url_for("staff.detail", reg_id=reg.id), 303)

@@ -4,14 +4,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, fn
 
-from core import quota
-from core import reverification
-from web.texts import ERRORS
-from models import Region, Registration
+from core import refs, reverification
+from core.outcome import fail
 from core.program_year import year_number
 from core.reverification import Reverification
+from models import Region, Registration
 from staff import actor, bp, role_required, safe_next
 from staff.listing import read_cursor
+from web.texts import ERRORS
 
 New = Registration.alias()
 PAGE_SIZE = 50
@@ -100,7 +100,7 @@ def reverify_confirm():
     rev_id = entry_id()
     outcome = reverification.confirm(rev_id, actor())
     return decided(rev_id, outcome, outcome.ok and _("Dikonfirmasi. Kode pendaftaran baru: %(ref)s.",
-                                                     ref=quota.format_ref(outcome.registration.ref)))
+                                                     ref=refs.format_ref(outcome.registration.ref)))
 
 
 @bp.post("/tahun/verifikasi-ulang/keluarkan")
@@ -110,5 +110,5 @@ def reverify_drop():
     rev_id = entry_id()
     reason = request.form.get("reason", "")[:40]
     if reason not in DROP_REASONS:
-        return decided(rev_id, quota.fail("reason", "reason_required"))
+        return decided(rev_id, fail("reason", "reason_required"))
     return decided(rev_id, reverification.drop(rev_id, actor(), reason), _("Dikeluarkan dari daftar."))

@@ -2,8 +2,8 @@
 from peewee import fn
 
 from core.identity import clean_digits, normalize_phone
+from core.refs import REF_ALPHABET, REF_LENGTH, normalize_ref
 from models import Registration
-from core.quota import REF_ALPHABET, REF_LENGTH, normalize_ref
 
 NAME_PROBE = 2000  # up to this many name matches are found by the name index, then paged by id
 

@@ -9,8 +9,8 @@ import secrets
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from core import quota
 import sms
+from core import journal
 from core.identity import mask_phone, normalize_phone
 from models import OutboxMessage
 from sms.sender import render as outbox_text
@@ -71,5 +71,5 @@ def simulate():
     sid = request.form.get("sid", "")
     sid = sid if SID.match(sid) else new_sid()
     reply = sms.respond(phone, body, sid)
-    quota.audit(actor(), "sms_simulator", phone=mask_phone(phone), sid=sid)
+    journal.audit(actor(), "sms_simulator", phone=mask_phone(phone), sid=sid)
     return page(phone_text, (exchanges + [(body, reply)])[-KEEP:])

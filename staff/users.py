@@ -4,7 +4,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from core import quota
+from core import journal
 from models import Occupation, Region, StaffUser, db
 from staff import ROLES
 from staff.auth import hash_password
@@ -71,7 +71,7 @@ def create(username, role, password, actor, kelurahan=None, agency=None):
         with db.atomic():
             user = StaffUser.create(username=username, role=role, password_hash=hash_password(password),
                                     **place)
-            quota.audit(actor, "account_create", after=role, username=username, **place)
+            journal.audit(actor, "account_create", after=role, username=username, **place)
     except IntegrityError:  # the username was taken, which made the insert fail
         return {"username": "username_taken"}, None
     return {}, user
@@ -96,7 +96,7 @@ def update(user, actor, role, active, kelurahan=None, agency=None, password=None
         if unlock or password:
             changes.update(failed_logins=0, locked_until=None)
         StaffUser.update(changes).where(StaffUser.id == user.id).execute()
-        quota.audit(actor, "account_update", before=before, after=after, username=user.username,
+        journal.audit(actor, "account_update", before=before, after=after, username=user.username,
                     password_changed=bool(password), unlocked=bool(unlock), **place)
     return {}
 

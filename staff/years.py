@@ -6,11 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import program_year
-from core import quota
+from core.validation import parse_birth_date as parse_date
 from models import Pool, ProgramYear
 from staff import actor, bp, here, role_required
 from staff.reverify import STAFF_TEXTS, error_text, reverify_list, row_context
-from core.validation import parse_birth_date as parse_date
 
 DATE_TEXT = _l("Tulis tanggal seperti 2025-11-30.")
 
@@ -21,7 +20,7 @@ def years_page(errors=None, values=None, status=200):
     for pool in Pool.select().order_by(Pool.priority, Pool.id):
         pools.setdefault(pool.year_id, []).append(pool)
     return render_template(
-        "staff/years.html", current=current, pools=pools, is_open=quota.registration_open(current),
+        "staff/years.html", current=current, pools=pools, is_open=program_year.window(year=current).is_open,
         years=list(ProgramYear.select().order_by(ProgramYear.year.desc())), errors=errors or {},
         values=values or {}, next_url=here() if request.method == "GET" else url_for("staff.years"),
         **row_context(), **reverify_list(current, request.args)), status

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from core import quota
 from config import DEFAULT_RULES
+from core import quota
 from models import Registration, StaffUser
 from staff import users
 from tests.factories import applicant

@@ -7,12 +7,13 @@ import time
 
 import pytest
 
-from ops import backup
-from core import quota
-from ops.checks import seat_problems, table_counts
 from config import DEFAULT_RULES
+from core import quota
+from core.seats import seat_problems
 from database import open_database
 from models import AuditEvent, Pool, Registration, db
+from ops import backup
+from ops.checks import table_counts
 from tests.factories import applicant
 from tests.live_server import ROOT
 

@@ -1,9 +1,8 @@
 """The command line: init-db, pool list, set-capacity, open/close."""
+from config import DEFAULT_RULES
+from core import quota
 from models import Pool, ProgramYear, Region, Registration, db
 from tests.factories import applicant
-
-from core import quota
-from config import DEFAULT_RULES
 
 
 def test_init_db_is_repeatable_and_seeds_once(runner):
@@ -47,7 +46,7 @@ def test_unknown_pool_is_an_error(runner):
 def test_close_and_open_a_pool(runner):
     assert runner.invoke(args=["pool", "close", "kota-balikpapan"]).exit_code == 0
     with db.connection_context():
-        assert not Pool.get(Pool.code == "kota-balikpapan").active
+        assert not Pool.get(Pool.code == "kota-balikpapan").is_open
     assert runner.invoke(args=["pool", "open", "kota-balikpapan"]).exit_code == 0
     with db.connection_context():
-        assert Pool.get(Pool.code == "kota-balikpapan").active
+        assert Pool.get(Pool.code == "kota-balikpapan").is_open

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from core import quota
 from config import DEFAULT_RULES
+from core import quota
 from database import open_database
 from models import Pool, Registration, db
 from tests.factories import applicant, form

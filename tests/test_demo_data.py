@@ -3,10 +3,18 @@ from collections import Counter
 
 import pytest
 
-from ops import demo_data
-from ops.checks import seat_problems
 from core.identity import normalize_phone, parse_nik
-from models import SEAT_STATUSES, AuditEvent, Pool, ProgramYear, Region, Registration, db
+from core.seats import seat_problems
+from models import (
+    SEAT_STATUSES,
+    AuditEvent,
+    Pool,
+    ProgramYear,
+    Region,
+    Registration,
+    db,
+)
+from ops import demo_data
 
 CHANNELS = {"web", "sms", "assisted"}
 

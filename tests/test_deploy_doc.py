@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from ops.checks import table_counts
 from database import open_database
 from models import db
+from ops.checks import table_counts
 from tests.live_server import ROOT
 from tests.pgserver import free_port, wait_for_port
 

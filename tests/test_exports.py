@@ -8,12 +8,10 @@ import openpyxl
 import pytest
 from flask import Response, stream_with_context
 
-from ops import demo_data
-from ops import exports
-from core import program_year
-from core import quota
 from config import DEFAULT_RULES
+from core import program_year, quota
 from models import Pool, ProgramYear, db
+from ops import demo_data, exports
 from tests.factories import applicant, make_nik
 
 BPJS_HEADER = ["NIK", "NAMA LENGKAP", "TANGGAL LAHIR", "JENIS KELAMIN", "NO HP", "KELURAHAN",

@@ -4,9 +4,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from core.identity import NikError, age_on, display_phone, mask_nik, normalize_phone, parse_nik
+from core.identity import (
+    NikError,
+    age_on,
+    display_phone,
+    mask_nik,
+    normalize_phone,
+    parse_nik,
+)
 
 TODAY = dt.date(2026, 11, 25)
 EXAMPLES = list(csv.DictReader(open(Path(__file__).parent / "nik_examples.csv", encoding="utf-8")))

@@ -4,10 +4,10 @@ import io
 import openpyxl
 import pytest
 
-from ops import kpj_import
-from core import quota
 from config import DEFAULT_RULES
+from core import quota
 from models import AuditEvent, OutboxMessage, Registration, db
+from ops import kpj_import
 from tests.factories import applicant, make_nik
 
 

@@ -4,13 +4,19 @@ import threading
 
 import pytest
 
-from core import program_year
-from core import quota
-from core import reverification
 from config import DEFAULT_RULES
-from database import migrate
-from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Registration, SchemaMigration, db
+from core import program_year, quota, reverification
 from core.reverification import Reverification
+from database import migrate
+from models import (
+    AuditEvent,
+    OutboxMessage,
+    Pool,
+    ProgramYear,
+    Registration,
+    SchemaMigration,
+    db,
+)
 from tests.factories import applicant
 
 TODAY = dt.date(2025, 10, 15)
@@ -118,7 +124,7 @@ def test_two_clicks_on_confirm_at_once_confirm_once(core_app, monkeypatch):
     registered(1, "enrolled")
     program_year.open_year(old + 1, "cli")
     rev = Reverification.of_year(old + 1).get()
-    both_inside, pools_for, outcomes = threading.Barrier(2, timeout=1), quota.open_pools_for, []
+    both_inside, pools_for, outcomes = threading.Barrier(2, timeout=1), quota.pools_serving, []
 
     def slow_pools_for(*args):
         try:  # hold the first click here until the second catches up (or a second has passed)
@@ -131,7 +137,7 @@ def test_two_clicks_on_confirm_at_once_confirm_once(core_app, monkeypatch):
         with core_app.app_context(), db.connection_context():
             outcomes.append(reverification.confirm(rev.id, "staff:verifier").errors)
 
-    monkeypatch.setattr(quota, "open_pools_for", slow_pools_for)
+    monkeypatch.setattr(quota, "pools_serving", slow_pools_for)
     clicks = [threading.Thread(target=click) for _ in range(2)]
     for thread in clicks:
         thread.start()
@@ -148,15 +154,15 @@ def test_a_nik_registered_while_confirming_is_reported_as_taken(core_app, monkey
     registered(1, "enrolled")
     program_year.open_year(old + 1, "cli")
     rev = Reverification.of_year(old + 1).get()
-    pools_for = quota.open_pools_for
+    pools_for = quota.pools_serving
 
     def registering_meanwhile(*args):
         # The same NIK registers after confirm's check and before its insert.
-        monkeypatch.setattr(quota, "open_pools_for", pools_for)
+        monkeypatch.setattr(quota, "pools_serving", pools_for)
         assert quota.register(applicant(1), "web", DEFAULT_RULES).ok
         return pools_for(*args)
 
-    monkeypatch.setattr(quota, "open_pools_for", registering_meanwhile)
+    monkeypatch.setattr(quota, "pools_serving", registering_meanwhile)
     assert reverification.confirm(rev.id, "cli").errors == {"nik": "nik_taken"}
     assert Reverification.get_by_id(rev.id).status == "open"
 

@@ -4,7 +4,8 @@ import logging
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models import OutboxMessage, Pool, ProgramYear, Registration
 from tests.conftest import make_app

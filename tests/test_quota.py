@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from core import quota
 from config import DEFAULT_RULES
+from core import quota, refs
 from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Region, Registration
 from tests.factories import applicant, make_nik
 
@@ -28,7 +28,7 @@ def test_balikpapan_resident_gets_a_city_seat_and_a_code(core_app):
     outcome = register(1)
     reg = outcome.registration
     assert outcome.ok and reg.status == "pending" and reg.pool.code == "kota-balikpapan"
-    assert len(reg.ref) == 8 and set(reg.ref) <= set(quota.REF_ALPHABET)
+    assert len(reg.ref) == 8 and set(reg.ref) <= set(refs.REF_ALPHABET)
     assert held("kota-balikpapan") == 1
 
 
@@ -182,7 +182,7 @@ def test_a_worker_finds_their_own_registration_only_with_a_second_secret(core_ap
     reg = register(1).registration
     nik = reg.nik
     assert quota.find_own(nik, ref=reg.ref.lower()).id == reg.id
-    assert quota.find_own(nik, ref=quota.format_ref(reg.ref)).id == reg.id
+    assert quota.find_own(nik, ref=refs.format_ref(reg.ref)).id == reg.id
     assert quota.find_own(nik, birth_date=dt.date(1985, 3, 12)).id == reg.id
     assert quota.find_own(nik, ref="AAAAAAAA") is None
     assert quota.find_own(nik, birth_date=dt.date(1985, 3, 13)) is None

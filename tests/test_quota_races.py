@@ -1,8 +1,8 @@
 """Races the core must win, on SQLite and PostgreSQL: paused transactions, real threads."""
 import threading
 
-from core import quota
 from config import DEFAULT_RULES
+from core import quota
 from models import Pool, Registration, db
 from tests.factories import applicant
 

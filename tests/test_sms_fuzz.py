@@ -8,7 +8,12 @@ from models import Registration, SmsSession
 from sms.gsm import fits
 from tests.factories import make_nik
 from tests.test_sms_support import (  # noqa: F401 - fixtures
-    db_context, reply_of, signed_post, sms_app, twilio_form)
+    db_context,
+    reply_of,
+    signed_post,
+    sms_app,
+    twilio_form,
+)
 
 PIECES = ["DAFTAR", "daftar", "CEK", "BATAL", "KUOTA", "YA", "TIDAK", "INFO", "REG", "#", "*", ",",
           " ", "  ", "\n", make_nik(1), "6471", "K7P3-QX9M", "Budi", "Santoso", "1", "9", "99",

@@ -3,11 +3,26 @@ import datetime as dt
 
 import pytest
 
-from core import quota
-from models import OutboxMessage, Pool, ProgramYear, Registration, SmsOptOut, SmsSession, db
+from core import refs
+from models import (
+    OutboxMessage,
+    Pool,
+    ProgramYear,
+    Registration,
+    SmsOptOut,
+    SmsSession,
+    db,
+)
 from tests.factories import form, make_nik
 from tests.test_sms_support import (  # noqa: F401 - fixtures
-    BASE, PHONE, TOKEN, Handset, db_context, handset, sms_app)
+    BASE,
+    PHONE,
+    TOKEN,
+    Handset,
+    db_context,
+    handset,
+    sms_app,
+)
 
 NIK = make_nik(1)
 
@@ -21,7 +36,7 @@ def test_one_message_registration_asks_to_confirm_then_registers(handset, db_con
     summary, done = register_in_one(handset)
     assert "Budi Santoso, Ojek online, Manggar" in summary and "YA" in summary
     reg = Registration.get()
-    assert f"Kode: {quota.format_ref(reg.ref)}" in done and "dapat tempat" in done
+    assert f"Kode: {refs.format_ref(reg.ref)}" in done and "dapat tempat" in done
     assert (reg.channel, reg.status, reg.phone, reg.nik) == ("sms", "pending", PHONE, NIK)
     assert reg.birth_date == dt.date(1985, 3, 12) and reg.region_id == "64.71.01.1001"
     assert reg.declared_not_participant and reg.declared_income

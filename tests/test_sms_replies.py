@@ -1,7 +1,6 @@
 """Every reply and notice fits one SMS (160 GSM-7 characters) with the longest realistic values."""
 import pytest
 
-from web import texts as messages
 from core import quota
 from models import Occupation, Pool, Registration
 from sms import conversation, replies, status
@@ -9,6 +8,7 @@ from sms.gsm import clip, fits, gsm7_length, to_gsm7
 from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
 from tests.factories import applicant, make_nik
 from tests.test_sms_support import OTHER_PHONE, db_context, sms_app  # noqa: F401 - fixtures
+from web import texts as messages
 
 LANGS = ("id", "en")
 LONG_NAME = ("Muhammad Abdurrahman Wahyudi Saputra Nugroho Kusumawardhani "

@@ -11,14 +11,24 @@ import pytest
 import requests
 from twilio.rest import Client
 
-from core import quota
+from core import quota, refs
 from models import OutboxMessage, Pool, Registration, SmsOptOut, db, now
 from sms.gsm import fits
 from sms.sender import claim, drain
 from tests.factories import form, make_nik
 from tests.test_sms_support import (  # noqa: F401 - fixtures
-    ACCOUNT, BASE, CITY_NUMBER, PHONE, TOKEN, RecordingHttpClient, db_context, handset,
-    signed_post, sms_app, status_form)
+    ACCOUNT,
+    BASE,
+    CITY_NUMBER,
+    PHONE,
+    TOKEN,
+    RecordingHttpClient,
+    db_context,
+    handset,
+    signed_post,
+    sms_app,
+    status_form,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +64,7 @@ def test_a_web_registration_is_confirmed_by_sms(sms_app, db_context, twilio):
     assert call["auth"] == (ACCOUNT, TOKEN)
     assert call["data"]["To"] == PHONE and call["data"]["From"] == CITY_NUMBER
     assert call["data"]["StatusCallback"] == BASE + "/sms/twilio/status"
-    assert f"Kode: {quota.format_ref(reg.ref)}" in call["data"]["Body"] and fits(call["data"]["Body"])
+    assert f"Kode: {refs.format_ref(reg.ref)}" in call["data"]["Body"] and fits(call["data"]["Body"])
     row = OutboxMessage.get()
     assert (row.status, row.sid, row.attempts) == ("queued", "SM" + "1".zfill(32), 1)
     assert row.sent_at is not None

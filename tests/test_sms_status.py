@@ -1,11 +1,17 @@
 """CEK, BATAL, KUOTA, INFO, STOP and START by SMS; a phone sees only its own registrations."""
 import pytest
 
-from core import quota
+from core import quota, refs
 from models import OutboxMessage, Pool, Registration, SmsOptOut
 from tests.factories import make_nik
 from tests.test_sms_support import (  # noqa: F401 - fixtures
-    OTHER_PHONE, PHONE, Handset, db_context, handset, sms_app)
+    OTHER_PHONE,
+    PHONE,
+    Handset,
+    db_context,
+    handset,
+    sms_app,
+)
 
 
 def register(handset, n=1, name="Budi Santoso"):
@@ -24,15 +30,15 @@ def test_cek_lists_the_registrations_of_this_phone_only(handset, db_context):
     theirs = register(Handset(handset.client, OTHER_PHONE), 3, "Ani Wati")
     reply = handset.send("cek")
     for reg in mine:
-        assert quota.format_ref(reg.ref) in reply
+        assert refs.format_ref(reg.ref) in reply
     assert "Siti Aminah: dapat tempat, tunggu pemeriksaan" in reply
-    assert quota.format_ref(theirs.ref) not in reply and "Ani" not in reply
+    assert refs.format_ref(theirs.ref) not in reply and "Ani" not in reply
 
 
 def test_cek_with_a_code_shows_that_registration(handset, db_context):
     reg = register(handset)
-    reply = handset.send(f"CEK {quota.format_ref(reg.ref).lower()}")
-    assert reply == f"{quota.format_ref(reg.ref)} Budi Santoso: dapat tempat, tunggu pemeriksaan."
+    reply = handset.send(f"CEK {refs.format_ref(reg.ref).lower()}")
+    assert reply == f"{refs.format_ref(reg.ref)} Budi Santoso: dapat tempat, tunggu pemeriksaan."
 
 
 def test_cek_shows_the_place_on_the_waiting_list(handset, db_context):
@@ -63,7 +69,7 @@ def test_status_words_follow_the_core(handset, db_context):
 def test_batal_asks_then_cancels_and_gives_the_seat_back(handset, db_context):
     reg = register(handset)
     held = Pool.get(Pool.code == "kota-balikpapan").held
-    ask = handset.send(f"BATAL {quota.format_ref(reg.ref)}")
+    ask = handset.send(f"BATAL {refs.format_ref(reg.ref)}")
     assert "Batalkan pendaftaran" in ask and "Budi Santoso" in ask and "YA" in ask
     assert Registration.get_by_id(reg.id).status == "pending"
     assert "sudah dibatalkan" in handset.send("ya")
@@ -112,7 +118,7 @@ def test_kuota_tells_the_places_left(handset, db_context):
 
 
 def test_kuota_says_when_registration_is_closed(handset, db_context):
-    Pool.update(active=False).execute()
+    Pool.update(is_open=False).execute()
     assert handset.send("KUOTA") == "Maaf, pendaftaran sedang ditutup."
 
 

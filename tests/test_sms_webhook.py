@@ -6,8 +6,18 @@ from models import Registration, SmsInbound, SmsSession
 from tests.conftest import make_app
 from tests.factories import make_nik
 from tests.test_sms_support import (  # noqa: F401 - fixtures
-    BASE, PHONE, TOKEN, Handset, db_context, handset, reply_of, signed_post, sms_app, status_form,
-    twilio_form)
+    BASE,
+    PHONE,
+    TOKEN,
+    Handset,
+    db_context,
+    handset,
+    reply_of,
+    signed_post,
+    sms_app,
+    status_form,
+    twilio_form,
+)
 
 
 def test_signed_message_is_answered_with_twiml(sms_app):

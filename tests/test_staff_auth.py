@@ -6,8 +6,16 @@ import pytest
 
 from models import AuditEvent, StaffUser, now
 from tests.conftest import make_app
-from tests.staff_support import (CHEAP_HASH, PASSWORD, login, logged_in, make_staff, staff, staff_app,  # noqa: F401
-                                 text)
+from tests.staff_support import (  # noqa: F401
+    CHEAP_HASH,
+    PASSWORD,
+    logged_in,
+    login,
+    make_staff,
+    staff,
+    staff_app,
+    text,
+)
 
 
 def test_passwords_are_stored_as_argon2id_hashes_never_as_given(staff_app):

@@ -5,7 +5,14 @@ import pytest
 
 from models import AuditEvent, Registration, StaffUser
 from tests.conftest import make_app
-from tests.staff_support import CHEAP_HASH, PASSWORD, make_staff, registered, text, token_of
+from tests.staff_support import (
+    CHEAP_HASH,
+    PASSWORD,
+    make_staff,
+    registered,
+    text,
+    token_of,
+)
 
 FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>(.*?)</form>', re.S)
 

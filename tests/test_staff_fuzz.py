@@ -1,6 +1,7 @@
 """No input to a staff page, however long or strange, gives a server error."""
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.staff_support import logged_in, registered, staff_app, text  # noqa: F401
 

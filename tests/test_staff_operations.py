@@ -6,17 +6,25 @@ import re
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from core import program_year
-from core import quota
-from ops.export_columns import COLUMNS, DEFAULTS
-from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Registration
+from core import program_year, quota, refs
 from core.reverification import Reverification
+from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Registration
+from ops.export_columns import COLUMNS, DEFAULTS
 from tests.conftest import make_app
 from tests.factories import make_nik
-from tests.staff_support import CHEAP_HASH, PASSWORD, logged_in, make_staff, registered, text, token_of
-from tests.staff_support import staff_app  # noqa: F401 (a fixture)
+from tests.staff_support import (
+    CHEAP_HASH,
+    PASSWORD,
+    logged_in,
+    make_staff,
+    registered,
+    staff_app,  # noqa: F401 (a fixture)
+    text,
+    token_of,
+)
 
 GETS = ["/staff/ekspor", "/staff/ekspor/unduh", "/staff/kpj", "/staff/tahun"]
 POSTS = ["/staff/kpj", "/staff/kpj/terapkan", "/staff/tahun", "/staff/tahun/status",
@@ -169,10 +177,10 @@ def test_the_dry_run_reports_each_row_and_changes_nothing(admin, uploads):
     assert response.status_code == 200 and "belum ada yang diubah" in page
     rows = re.findall(r'<tr class="result-(\w+)">\s*<td class="n">(\d+)</td><td>[^<]*</td>\s*'
                       r'<td>([^<]*)</td><td>([^<]*)</td>', page)
-    assert rows == [("matched", "2", quota.format_ref(one.ref), masked(one.nik)),
-                    ("matched", "3", quota.format_ref(two.ref), masked(two.nik)),
+    assert rows == [("matched", "2", refs.format_ref(one.ref), masked(one.nik)),
+                    ("matched", "3", refs.format_ref(two.ref), masked(two.nik)),
                     ("unknown_nik", "4", "–", masked(make_nik(77))), ("malformed", "5", "–", "–"),
-                    ("not_approved", "6", quota.format_ref(three.ref), masked(three.nik))]
+                    ("not_approved", "6", refs.format_ref(three.ref), masked(three.nik))]
     assert make_nik(1) not in page and "NIK harus 16 angka" in page
     assert '<strong>2</strong> Cocok' in page and '<strong>1</strong> NIK tidak dikenal' in page
     [stored] = list(uploads.iterdir())
@@ -219,7 +227,7 @@ def test_an_xlsx_file_is_read_like_a_csv(admin):
     data = io.BytesIO()
     book.save(data)
     response = upload(admin, data.getvalue(), "kpj.xlsx")
-    assert '<strong>1</strong> Cocok' in text(response) and quota.format_ref(reg.ref) in text(response)
+    assert '<strong>1</strong> Cocok' in text(response) and refs.format_ref(reg.ref) in text(response)
 
 
 @pytest.mark.parametrize("body, status, message", [
@@ -326,7 +334,7 @@ def test_confirming_a_member_inline_gives_a_new_approved_registration(admin):
     page = text(response)
     assert response.status_code == 200 and page.startswith(f'<li id="v-{entry.id}"') and "Dikonfirmasi" in page
     new = Registration.get((Registration.year == this_year()) & (Registration.nik == member.nik))
-    assert (new.status, new.channel) == ("approved", "reverify") and quota.format_ref(new.ref) in page
+    assert (new.status, new.channel) == ("approved", "reverify") and refs.format_ref(new.ref) in page
     assert Reverification.get_by_id(entry.id).status == "confirmed"
     assert events("reverify")[-1].actor == "staff:ana"
     again = admin.post("/staff/tahun/verifikasi-ulang/konfirmasi", data={"id": entry.id}, headers=HTMX)

@@ -7,7 +7,15 @@ import pytest
 import sms
 from models import AuditEvent, Pool, ProgramYear, Registration, SmsInbound, StaffUser
 from tests.factories import form
-from tests.staff_support import PASSWORD, login, logged_in, registered, staff, staff_app, text  # noqa: F401
+from tests.staff_support import (  # noqa: F401
+    PASSWORD,
+    logged_in,
+    login,
+    registered,
+    staff,
+    staff_app,
+    text,
+)
 
 PAGES = ["/staff", "/staff/dasbor", "/staff/kuota", "/staff/akun", "/staff/audit", "/staff/daftar",
          "/staff/simulator", "/staff/r/1", "/staff/r/1/tolak", "/staff/akun/1"]
@@ -85,9 +93,9 @@ def test_a_bad_capacity_is_refused_with_a_reason(admin, value, message):
 
 def test_an_admin_closes_and_opens_a_pool(admin):
     admin.post("/staff/kuota/prov-kaltim/status", data={"open": "0"})
-    assert not Pool.get(Pool.code == "prov-kaltim").active
+    assert not Pool.get(Pool.code == "prov-kaltim").is_open
     admin.post("/staff/kuota/prov-kaltim/status", data={"open": "1"})
-    assert Pool.get(Pool.code == "prov-kaltim").active
+    assert Pool.get(Pool.code == "prov-kaltim").is_open
     assert [e.action for e in AuditEvent.select().where(AuditEvent.actor == "staff:ana")
             .order_by(AuditEvent.id)][-2:] == ["close_pool", "open_pool"]
     assert admin.post("/staff/kuota/nope/status", data={"open": "1"}).status_code == 422

@@ -3,10 +3,11 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from core import quota
 from config import DEFAULT_RULES
+from core import quota, refs
 from core.identity import mask_nik
 from models import Pool, Registration
 from tests.factories import applicant, make_nik
@@ -83,7 +84,7 @@ def test_filters_narrow_the_queue(verifier, args, expected):
 def test_search_finds_by_name_start_phone_nik_or_reference(verifier, query):
     regs = people(4)
     target = regs[2]
-    query = query.format(nik=" ".join(re.findall("....", target.nik)), ref=quota.format_ref(target.ref),
+    query = query.format(nik=" ".join(re.findall("....", target.nik)), ref=refs.format_ref(target.ref),
                          ref_lower=target.ref.lower())
     assert ids_on(verifier.get("/staff", query_string={"q": query})) == [target.id]
 
