@@ -127,7 +127,7 @@ def register_blueprints(app):
     import sms
     import staff
     from ops import commands
-    from web import errors
+    from web import errors, filters
 
     app.register_blueprint(public.bp)
     # Twilio cannot send our CSRF token; its signature protects the SMS door instead.
@@ -135,4 +135,5 @@ def register_blueprints(app):
     app.register_blueprint(sms.bp)
     app.register_blueprint(staff.bp)
     errors.register(app)
+    filters.register(app)
     commands.register(app)

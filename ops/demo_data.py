@@ -1,9 +1,8 @@
 """Realistic fake registrations for demos, training and benchmarks, inserted in bulk."""
 import datetime as dt
 import random
-from itertools import accumulate
-
 from functools import partial
+from itertools import accumulate
 
 from core import bulk, refs
 from models import Occupation, ProgramYear, Region, Registration, now

@@ -6,7 +6,8 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from models import StaffUser, db
-from staff import ROLES, users
+from staff import users
+from staff.roles import ROLES
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
 

@@ -11,7 +11,7 @@ from sms.commands import parse
 NEW_COMMANDS = ("register", "check", "quota")
 
 
-def respond(phone, body, sid=None):
+def answer(phone, body, sid=None):
     """The reply to one SMS; a MessageSid seen before gets the stored reply and changes nothing."""
     sid = (sid or "").strip()[:40] or None
     phone = normalize_phone(phone) or (phone or "").strip()[:20]

@@ -3,8 +3,9 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from models import StaffUser
-from staff import ROLES, ROW_ID, actor, bp, role_required, users
+from staff import bp, users
 from staff.auth import locked
+from staff.roles import ROLES, ROW_ID, actor, role_required
 
 
 def form_values(form):

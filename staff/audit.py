@@ -6,10 +6,10 @@ from peewee import JOIN
 
 from core.refs import normalize_ref
 from models import AuditEvent, Registration
-from staff import bp, role_required
-from staff.listing import read_cursor
+from staff import bp
+from staff.roles import role_required
+from web.paging import keyset_page, read_cursor
 
-PAGE_SIZE = 100
 ACTIONS = ("register", "approve", "reject", "reopen", "promote", "cancel", "enroll", "view_nik",
            "set_capacity", "open_pool", "close_pool", "login", "login_failed", "lockout", "logout",
            "account_create", "account_update", "sms_simulator", "open_year", "close_registration",
@@ -54,11 +54,6 @@ def audit_log():
     """A page of audit events before a keyset cursor (newest first)."""
     values = audit_filters(request.args)
     before = read_cursor(request.args.get("before"))
-    query = audit_query(values)
-    if before:
-        query = query.where(AuditEvent.id < before)
-    events = list(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1))
-    more = len(events) > PAGE_SIZE
-    events = events[:PAGE_SIZE]
+    events, next_before = keyset_page(audit_query(values), AuditEvent.id, before, newest_first=True)
     return render_template("staff/audit.html", events=events, values=values, actions=ACTIONS,
-                           next_before=events[-1].id if more else None)
+                           next_before=next_before)

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from core import journal
 from extensions import limiter
 from models import StaffUser, now
-from staff import bp, end_session, role_required, safe_next, start_session
+from staff import bp
+from staff.roles import role_required, safe_next
+from staff.session import end_session, start_session
 
 
 def hasher():

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from peewee import SQL, fn
 
 from models import Pool, ProgramYear, Registration, now
-from staff import bp, role_required
+from staff import bp
 from staff.charts import columns, hbars
 from staff.listing import CHANNELS, Choices
+from staff.roles import role_required
 
 DAYS = 30
 

@@ -5,9 +5,11 @@ from flask_babel import lazy_gettext as _l
 
 from core import journal, quota, refs
 from models import AuditEvent, Registration
-from staff import DECIDERS, ROW_ID, actor, bp, role_required, safe_next
+from staff import bp
 from staff.listing import scoped
 from staff.queue import counters, flags_of, row_context, visible
+from staff.roles import DECIDERS, ROW_ID, actor, role_required, safe_next
+from web.pages import wants_fragment
 
 # The keys are the ones the SMS door words the rejection notice with (sms/texts.py REASONS).
 REASONS = {
@@ -30,9 +32,9 @@ def changed_text():
     return _("Status pendaftaran ini sudah berubah. Muat ulang antrean.")
 
 
-def respond(outcome, reg, done):
+def render_decision(outcome, reg, done):
     """htmx: the row in place plus the counters; otherwise back to the queue with a message."""
-    if request.htmx:
+    if wants_fragment():
         reg = Registration.get_by_id(reg.id)
         return render_template(
             "staff/_decided.html", r=reg, flags=flags_of([reg]), counts=counters(g.staff),
@@ -47,7 +49,7 @@ def respond(outcome, reg, done):
 def approve(reg_id):
     """Approve a pending registration."""
     reg = visible(reg_id)
-    return respond(quota.approve(reg, actor()), reg, _("%(ref)s disetujui.", ref=refs.format_ref(reg.ref)))
+    return render_decision(quota.approve(reg, actor()), reg, _("%(ref)s disetujui.", ref=refs.format_ref(reg.ref)))
 
 
 def read_reason(form):
@@ -65,7 +67,7 @@ def read_reason(form):
 
 def reject_form(reg, errors=None, values=None, status=200):
     """The reject form: in the row for htmx, else on its own page."""
-    template = "staff/_reject_row.html" if request.htmx else "staff/reject.html"
+    template = "staff/_reject_row.html" if wants_fragment() else "staff/reject.html"
     next_url = (request.form or request.args).get("next", "")[:500]
     return render_template(template, r=reg, reasons=REASONS, errors=errors or {}, values=values or {},
                            next_url=next_url, cancel_url=safe_next(next_url), flags=flags_of([reg]),
@@ -91,7 +93,7 @@ def reject(reg_id):
     done = _("%(ref)s ditolak.", ref=refs.format_ref(reg.ref))
     if outcome.ok and outcome.promoted:
         done += " " + _("%(n)s orang naik dari daftar tunggu.", n=len(outcome.promoted))
-    return respond(outcome, reg, done)
+    return render_decision(outcome, reg, done)
 
 
 @bp.post("/setujui-massal")

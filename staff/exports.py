@@ -9,7 +9,8 @@ from core import journal
 from core.program_year import year_number
 from models import ProgramYear
 from ops import exports
-from staff import actor, bp, role_required
+from staff import bp
+from staff.roles import actor, role_required
 
 KINDS = {"bpjs": _l("Daftar untuk BPJS Ketenagakerjaan"), "decree": _l("Daftar untuk SK Wali Kota")}
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -56,7 +57,7 @@ def column_menu(kind):
     return defaults + [k for k in exports.COLUMNS if k not in defaults]
 
 
-def page(kind, fmt, year, columns, errors, status=200):
+def exports_form(kind, fmt, year, columns, errors, status=200):
     """The exports page: choices, the number of rows and the decree summary."""
     summary = exports.decree_summary(year)
     years = [y.year for y in ProgramYear.select(ProgramYear.year).order_by(ProgramYear.year.desc())]
@@ -72,7 +73,7 @@ def page(kind, fmt, year, columns, errors, status=200):
 def exports_page():
     """Choose what to download; see how many rows it will have."""
     kind, fmt, year, columns, errors = read_choice(request.args)
-    return page(kind, fmt, year, columns, errors, 422 if errors else 200)
+    return exports_form(kind, fmt, year, columns, errors, 422 if errors else 200)
 
 
 @bp.get("/ekspor/unduh")
@@ -81,7 +82,7 @@ def export_download():
     """Stream the chosen export (a GET: it changes nothing, but it is audited: personal data)."""
     kind, fmt, year, columns, errors = read_choice(request.args)
     if errors:
-        return page(kind, fmt, year, columns, errors, 422)
+        return exports_form(kind, fmt, year, columns, errors, 422)
     rows = exports.count_rows(kind, year)
     journal.audit(actor(), "export", kind=kind, format=fmt, rows=rows, year=year, columns=",".join(columns))
     chunks = (exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks)(kind, year, columns)

@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ops import kpj_import
-from staff import actor, bp, number, role_required
+from staff import bp
+from staff.roles import actor, role_required
 from web.errors import TEXTS, render_error
+from web.filters import number
 from web.texts import STATUS
 
 TOKEN = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): nothing else names a stored file
@@ -70,7 +72,7 @@ def detail_text(detail):
     return str(DETAILS.get(detail) or STATUS.get(detail) or detail)
 
 
-def page(report=None, token=None, error=None, status=200):
+def kpj_page(report=None, token=None, error=None, status=200):
     """The import page: the upload form, or a report (with Apply after a dry run)."""
     rows = report.rows if report else []
     shown = [r for r in rows if r.result not in OK][:SHOWN]
@@ -97,7 +99,7 @@ def unreadable():
 @role_required("admin")
 def kpj():
     """The upload form."""
-    return page()
+    return kpj_page()
 
 
 @bp.post("/kpj")
@@ -106,18 +108,18 @@ def kpj_check():
     """Keep the uploaded file and show what applying it would do; nothing changes yet."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return page(error=_("Pilih berkas CSV atau XLSX."), status=422)
+        return kpj_page(error=_("Pilih berkas CSV atau XLSX."), status=422)
     token = store(upload)
     path = upload_dir() / f"{token}.kpj"
     try:
         report = run(path, apply=False)
     except kpj_import.ImportFileError:
         path.unlink(missing_ok=True)
-        return page(error=unreadable(), status=422)
+        return kpj_page(error=unreadable(), status=422)
     if not report.counts["matched"]:
         path.unlink(missing_ok=True)  # nothing to apply: no need to keep it
         token = None
-    return page(report, token)
+    return kpj_page(report, token)
 
 
 @bp.post("/kpj/terapkan")
@@ -127,17 +129,17 @@ def kpj_apply():
     token = request.form.get("token", "")
     gone = _("Berkas ini sudah diterapkan atau sudah kedaluwarsa. Unggah lagi untuk memeriksa.")
     if not TOKEN.fullmatch(token):
-        return page(error=gone, status=422)
+        return kpj_page(error=gone, status=422)
     path = upload_dir() / f"{token}.kpj"
     claimed = path.with_suffix(".applying")
     try:
         os.rename(path, claimed)  # atomic: of two clicks on Apply, one gets the file
     except FileNotFoundError:
-        return page(error=gone, status=422)
+        return kpj_page(error=gone, status=422)
     try:
-        return page(run(claimed, apply=True))
+        return kpj_page(run(claimed, apply=True))
     except kpj_import.ImportFileError:
-        return page(error=unreadable(), status=422)
+        return kpj_page(error=unreadable(), status=422)
     finally:
         claimed.unlink(missing_ok=True)
 

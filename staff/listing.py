@@ -9,8 +9,8 @@ from peewee import SQL, fn
 from models import STATUSES, Occupation, Pool, Region, Registration
 from staff.flags import FLAGS
 from staff.search import search_condition
+from web.paging import PAGE_SIZE, keyset_page
 
-PAGE_SIZE = 50
 CHANNELS = {"web": _l("Web"), "sms": _l("SMS"), "assisted": _l("Dibantu petugas"),
             "reverify": _l("Verifikasi ulang")}
 FLAG_SCAN_LIMIT = 250  # rows looked at per page when filtering on flags (see flagged_page)
@@ -111,19 +111,15 @@ def filtered(user, f, choices, year):
 
 def oldest(queries, after, limit):
     """The first `limit` rows after the cursor, oldest first, over all the queries."""
-    rows = [reg for query in queries
-            for reg in query.where(Registration.id > after).order_by(Registration.id).limit(limit)]
-    return sorted(rows, key=lambda reg: reg.id)[:limit]
+    return keyset_page(queries, Registration.id, after, limit)[0]
 
 
-def page(queries, after, flag=None, flags_of=None):
+def queue_page(queries, after, flag=None, flags_of=None):
     """(rows, flags by id, id to continue after or None): oldest first, after a keyset cursor."""
     if flag:
         return flagged_page(queries, after, flag, flags_of)
-    rows = oldest(queries, after, PAGE_SIZE + 1)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, flags_of(rows), rows[-1].id if more else None
+    rows, next_after = keyset_page(queries, Registration.id, after)
+    return rows, flags_of(rows), next_after
 
 
 def flagged_page(queries, after, flag, flags_of):
@@ -152,8 +148,3 @@ def flagged_page(queries, after, flag, flags_of):
 def capped_count(queries, cap=COUNT_CAP):
     """How many rows match, counting no further than cap (cheap on a million rows)."""
     return min(sum(q.select(Registration.id).order_by().limit(cap).count() for q in queries), cap)
-
-
-def read_cursor(value):
-    """The keyset cursor from the query string: a non-negative id, else 0."""
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0

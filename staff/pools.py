@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 
 from core import program_year, quota
 from models import Pool, ProgramYear
-from staff import actor, bp, role_required
+from staff import bp
+from staff.roles import actor, role_required
 
 
 def pools_page(errors=None, status=200):

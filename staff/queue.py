@@ -6,21 +6,21 @@ from flask_babel import gettext as _
 from peewee import fn
 
 from models import AuditEvent, ProgramYear, Registration, now
-from staff import ROW_ID, bp, here, role_required
+from staff import bp
 from staff.flags import FLAGS, flags_for
 from staff.listing import (
     CHANNELS,
     COUNT_CAP,
-    PAGE_SIZE,
     Choices,
     Filters,
     capped_count,
     filtered,
-    page,
-    read_cursor,
+    queue_page,
     read_filters,
     scoped,
 )
+from staff.roles import ROW_ID, here, role_required
+from web.paging import PAGE_SIZE, read_cursor
 from web.texts import STATUS
 
 
@@ -73,7 +73,7 @@ def queue():
     filters = read_filters(request.args, choices)
     after = read_cursor(request.args.get("after"))
     queries = filtered(g.staff, filters, choices, year)
-    rows, flags, next_after = page(queries, after, filters.flag, flags_of)
+    rows, flags, next_after = queue_page(queries, after, filters.flag, flags_of)
     return render_template(
         "staff/queue.html", rows=rows, flags=flags, filters=filters, choices=choices,
         after=after, next_after=next_after, counts=counters(g.staff),

@@ -3,7 +3,8 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from core import quota, refs
-from staff import REGISTRARS, bp, role_required
+from staff import bp
+from staff.roles import REGISTRARS, role_required
 from web.forms import applicant_from, form_context, messages_for
 
 

@@ -9,12 +9,13 @@ from core.outcome import fail
 from core.program_year import year_number
 from core.reverification import Reverification
 from models import Region, Registration
-from staff import actor, bp, role_required, safe_next
-from staff.listing import read_cursor
+from staff import bp
+from staff.roles import actor, role_required, safe_next
+from web.pages import wants_fragment
+from web.paging import keyset_page, read_cursor
 from web.texts import ERRORS
 
 New = Registration.alias()
-PAGE_SIZE = 50
 STATES = {"open": _l("Menunggu"), "confirmed": _l("Dikonfirmasi"), "dropped": _l("Dikeluarkan")}
 DROP_REASONS = {  # stored as the key (40 characters at most)
     "moved": _l("Pindah domisili ke luar wilayah"),
@@ -56,11 +57,10 @@ def reverify_list(year, args):
     status = args.get("status", "open")
     status = status if status in (*STATES, "all") else "open"
     query = with_people(Reverification.of_year(year, None if status == "all" else status))
-    rows = list(query.where(Reverification.id > read_cursor(args.get("after"))).limit(PAGE_SIZE + 1))
+    rows, next_after = keyset_page(query, Reverification.id, read_cursor(args.get("after")))
     counts = dict(Reverification.select(Reverification.status, fn.COUNT(Reverification.id))
                   .where(Reverification.year == year).group_by(Reverification.status).tuples())
-    return {"entries": rows[:PAGE_SIZE], "rev_status": status, "rev_counts": counts,
-            "next_after": rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None}
+    return {"entries": rows, "rev_status": status, "rev_counts": counts, "next_after": next_after}
 
 
 def row_context():
@@ -84,7 +84,7 @@ def entry_id():
 def decided(rev_id, outcome, done=""):
     """htmx: the entry again, in place, with what happened; otherwise back to the list (303)."""
     notice = done if outcome.ok else error_text(outcome.errors)
-    if request.htmx:
+    if wants_fragment():
         entry = with_people(Reverification.select()).where(Reverification.id == rev_id).get()
         return render_template("staff/_reverify_row.html", v=entry, notice=notice,
                                next_url=request.form.get("next", "")[:500], **row_context()), \

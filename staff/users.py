@@ -6,8 +6,8 @@ from peewee import IntegrityError
 
 from core import journal
 from models import Occupation, Region, StaffUser, db
-from staff import ROLES
 from staff.auth import hash_password
+from staff.roles import ROLES
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 12

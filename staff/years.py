@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from core import program_year
 from core.validation import parse_birth_date as parse_date
 from models import Pool, ProgramYear
-from staff import actor, bp, here, role_required
+from staff import bp
 from staff.reverify import STAFF_TEXTS, error_text, reverify_list, row_context
+from staff.roles import actor, here, role_required
 
 DATE_TEXT = _l("Tulis tanggal seperti 2025-11-30.")
 
