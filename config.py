@@ -45,11 +45,13 @@ def from_environment(instance_path):
         "STAFF_AGE_FLAG_YEARS": int(env("STAFF_AGE_FLAG_YEARS", "1")),
         # argon2id cost parameters (argon2-cffi's defaults when empty); tests make it cheap.
         "STAFF_ARGON2": {},
+        # Where a KPJ file waits between its dry run and apply (default: instance/uploads).
+        "KPJ_UPLOAD_DIR": env("KPJ_UPLOAD_DIR", ""),
     }
 
 
 def rules_from_environment(env):
-    """Eligibility thresholds: configuration, never code (see data/README.md)."""
+    """Eligibility thresholds: configuration, never code (docs/design.md, "Who is eligible")."""
     return {
         "max_age": int(env("JARING_MAX_AGE", "64")),
         "min_age": int(env("JARING_MIN_AGE", "18")),

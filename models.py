@@ -20,7 +20,7 @@ from peewee import (
 
 db = DatabaseProxy()
 
-# Statuses that hold a seat in a pool (DESIGN.md, "Lifecycle").
+# Statuses that hold a seat in a pool (docs/design.md, "Lifecycle").
 SEAT_STATUSES = ("pending", "approved", "enrolled")
 STATUSES = ("waitlisted", "pending", "approved", "enrolled", "rejected", "cancelled")
 

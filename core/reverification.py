@@ -33,7 +33,7 @@ def confirm(reverification_id, actor):
         old = Registration.get_by_id(rev.previous_id)
         if nik_counts(rev.year_id, rev.nik):
             txn.rollback()  # the entry stays open
-            return fail("nik", "nik_taken")
+            return fail("nik", "registered_again")
         pool = quota.seat_for(rev.year_id, old.region_id)
         if pool is None:
             txn.rollback()
@@ -41,7 +41,7 @@ def confirm(reverification_id, actor):
         registration = copy_registration(old, rev.year_id, pool)
         if registration is None:  # the NIK registered in the new year meanwhile
             txn.rollback()
-            return fail("nik", "nik_taken")
+            return fail("nik", "registered_again")
         Reverification.update(registration=registration).where(Reverification.id == rev.id).execute()
         audit(actor, "reverify", registration, None, "approved", previous=old.ref)
         queue_sms(registration, "approved")

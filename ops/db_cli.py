@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 from core import quota
 from database import migrate
 from models import Pool, ProgramYear, Registration, db
+from ops.refusals import refuse
 from ops.seed import seed
 
 pool_cli = AppGroup("pool", help="Pools of the current program year.")
@@ -38,9 +39,7 @@ def pool_set_capacity(code, capacity):
     with db.connection_context():
         outcome = quota.set_capacity(code, capacity, "cli")
     if not outcome.ok:
-        reason = {"pool_unknown": f"No pool '{code}' in the current year.",
-                  "capacity_below_held": "Refused: that is below the seats already held."}
-        raise click.ClickException(reason[next(iter(outcome.errors.values()))])
+        refuse(outcome.errors)
     click.echo(f"{code}: capacity {capacity}; {len(outcome.promoted)} promoted from the waiting list.")
 
 
@@ -48,7 +47,7 @@ def _set_open(code, is_open):
     with db.connection_context():
         outcome = quota.set_pool_open(code, is_open, "cli")
     if not outcome.ok:
-        raise click.ClickException(f"No pool '{code}' in the current year.")
+        refuse(outcome.errors)
     click.echo(f"{code}: {'open' if is_open else 'closed'} for registration.")
 
 

@@ -3,9 +3,9 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from flask_babel import force_locale
 
 from models import StaffUser, db
+from ops.refusals import refuse
 from staff import users
 from staff.roles import ROLES
 
@@ -20,10 +20,8 @@ def read_password(from_stdin):
 
 
 def fail(errors):
-    """Stop with the account errors, one per line (in Indonesian: there is no request to choose by)."""
-    with force_locale("id"):
-        lines = [f"{field}: {users.message(key)}" for field, key in errors.items()]
-    raise click.ClickException("\n".join(lines))
+    """Stop with the account errors, one per line."""
+    refuse(errors, with_fields=True)
 
 
 @staff_cli.command("create")

@@ -5,24 +5,10 @@ from flask.cli import AppGroup
 from core import program_year, reverification
 from core.reverification import Reverification
 from models import Pool, ProgramYear, Registration, db
+from ops.refusals import refuse
 
 year_cli = AppGroup("year", help="Program years: open, close, list; re-verification of members.")
 DAY = click.DateTime(["%Y-%m-%d"])
-REASONS = {
-    "year_exists": "That program year exists already.",
-    "year_unknown": "No such program year.",
-    "window_order": "--closes-on is before --opens-on.",
-    "cannot_reverify": "Not an open entry of the re-verification list.",
-    "nik_taken": "This NIK has a registration in that year already.",
-    "no_seat": "No pool serving this member has a free seat.",
-}
-
-
-def refuse(errors):
-    """Stop with the reason for the first error."""
-    raise click.ClickException(REASONS.get(next(iter(errors.values())), "Refused."))
-
-
 @year_cli.command("list")
 def year_list():
     """Print each year: current, open, window, pools, registrations, re-verifications open."""
@@ -95,6 +81,6 @@ def year_reverify(ids, reason):
         for rid in ids:
             outcome = (reverification.drop(rid, "cli", reason) if reason
                        else reverification.confirm(rid, "cli"))
-            result = "ok" if outcome.ok else REASONS.get(next(iter(outcome.errors.values())))
+            result = "ok" if outcome.ok else reason(outcome.errors)
             code = outcome.registration.ref if outcome.ok and outcome.registration else ""
             click.echo(f"{rid}: {result} {code}".rstrip())

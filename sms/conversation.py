@@ -25,7 +25,7 @@ def load(phone):
 
 def save(phone, step, data):
     """Create or move on a phone's session; every answer gives it a fresh lease of time."""
-    expires = now() + dt.timedelta(minutes=current_app.config.get("SMS_SESSION_MINUTES", 30))
+    expires = now() + dt.timedelta(minutes=current_app.config["SMS_SESSION_MINUTES"])
     SmsSession.insert(phone=phone, step=step, data=data, expires_at=expires).on_conflict(
         conflict_target=[SmsSession.phone],
         update={SmsSession.step: step, SmsSession.data: data, SmsSession.expires_at: expires},

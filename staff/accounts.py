@@ -6,6 +6,7 @@ from models import StaffUser
 from staff import bp, users
 from staff.auth import locked
 from staff.roles import ROLES, ROW_ID, actor, role_required
+from staff.texts import error_text
 
 
 def form_values(form):
@@ -16,7 +17,7 @@ def form_values(form):
 
 def page_context(values=None, errors=None):
     """What the account pages need besides the account itself."""
-    return {"values": values or {}, "errors": {f: users.message(k) for f, k in (errors or {}).items()},
+    return {"values": values or {}, "errors": {f: error_text(k) for f, k in (errors or {}).items()},
             "roles": ROLES, "agencies": users.agencies(), "kelurahan": users.kelurahan_choices()}
 
 

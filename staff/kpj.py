@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from ops import kpj_import
 from staff import bp
 from staff.roles import actor, role_required
-from web.errors import TEXTS, render_error
+from staff.texts import ERRORS as STAFF_ERRORS
+from web.errors import render_error
 from web.filters import number
+from web.texts import ERRORS as WEB_ERRORS
 from web.texts import STATUS
 
 TOKEN = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): nothing else names a stored file
@@ -23,15 +25,10 @@ OK = ("matched", "already_enrolled")
 RESULTS = {"matched": _l("Cocok"), "unknown_nik": _l("NIK tidak dikenal"),
            "already_enrolled": _l("Sudah terdaftar"), "malformed": _l("Format salah"),
            "not_approved": _l("Belum disetujui"), "conflict": _l("Bentrok"), "duplicate": _l("Baris ganda")}
-DETAILS = {"nik_format": _l("NIK harus 16 angka yang benar"), "kpj_format": _l("Nomor KPJ harus 8-16 angka"),
-           "enrolled_with_other_kpj": _l("sudah terdaftar dengan nomor KPJ lain"),
-           "kpj_of_other_nik": _l("nomor KPJ ini sudah milik NIK lain"),
-           "changed_meanwhile": _l("statusnya berubah saat diterapkan")}
-
 
 def upload_dir():
     """Where an upload waits between dry run and apply: instance/uploads (or KPJ_UPLOAD_DIR)."""
-    folder = Path(current_app.config.get("KPJ_UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    folder = Path(current_app.config["KPJ_UPLOAD_DIR"] or Path(current_app.instance_path) / "uploads")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
@@ -69,7 +66,7 @@ def detail_text(detail):
     """A row's detail in words."""
     if detail.startswith("line "):
         return _("sama dengan baris %(line)s", line=detail[5:])
-    return str(DETAILS.get(detail) or STATUS.get(detail) or detail)
+    return str(STAFF_ERRORS.get(detail) or STATUS.get(detail) or detail)
 
 
 def kpj_page(report=None, token=None, error=None, status=200):
@@ -150,4 +147,4 @@ def too_large(error):
     if request.endpoint == "staff.kpj_check":
         return render_error(413, _("Berkas terlalu besar (%(limit)s). Pecah berkasnya dan unggah "
                                    "satu per satu.", limit=size_limit()))
-    return render_error(413, TEXTS[413])
+    return render_error(413, WEB_ERRORS["http_413"])

@@ -6,6 +6,7 @@ from core import program_year, quota
 from models import Pool, ProgramYear
 from staff import bp
 from staff.roles import actor, role_required
+from staff.texts import error_text
 
 
 def pools_page(errors=None, status=200):
@@ -29,12 +30,11 @@ def set_capacity(code):
     """Change a pool's capacity (never below the seats held; more room promotes the waiting)."""
     text = request.form.get("capacity", "").strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 7):
-        return pools_page({code: _("Tulis kapasitas sebagai angka bulat, paling banyak 9.999.999.")}, 422)
+        return pools_page({code: error_text("capacity_format")}, 422)
     outcome = quota.set_capacity(code[:40], int(text), actor())
     if not outcome.ok:
         key = next(iter(outcome.errors.values()))
-        message = (_("Kapasitas tidak boleh di bawah jumlah kursi yang sudah terisi.")
-                   if key == "capacity_below_held" else _("Kuota tidak dikenal."))
+        message = error_text(key)
         return pools_page({code: message}, 422)
     flash(_("Kapasitas diubah menjadi %(n)s; %(p)s orang naik dari daftar tunggu.",
             n=int(text), p=len(outcome.promoted)))
@@ -48,6 +48,6 @@ def set_open(code):
     is_open = request.form.get("open") == "1"
     outcome = quota.set_pool_open(code[:40], is_open, actor())
     if not outcome.ok:
-        return pools_page({code: _("Kuota tidak dikenal.")}, 422)
+        return pools_page({code: error_text("pool_unknown")}, 422)
     flash(_("Pendaftaran ke kuota ini dibuka.") if is_open else _("Pendaftaran ke kuota ini ditutup."))
     return redirect(url_for("staff.pools"), 303)

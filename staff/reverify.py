@@ -11,9 +11,9 @@ from core.reverification import Reverification
 from models import Region, Registration
 from staff import bp
 from staff.roles import actor, role_required, safe_next
+from staff.texts import error_text
 from web.pages import wants_fragment
 from web.paging import keyset_page, read_cursor
-from web.texts import ERRORS
 
 New = Registration.alias()
 STATES = {"open": _l("Menunggu"), "confirmed": _l("Dikonfirmasi"), "dropped": _l("Dikeluarkan")}
@@ -26,26 +26,6 @@ DROP_REASONS = {  # stored as the key (40 characters at most)
     "registered_again": _l("Sudah mendaftar lagi tahun ini"),
     "other": _l("Alasan lain"),
 }
-# The core's keys as a staff member reads them. They stay out of messages.ERRORS: every key there
-# must also have an SMS text (tests/test_sms_replies.py), and no worker meets these.
-STAFF_TEXTS = {
-    "year_exists": _l("Tahun program ini sudah ada."),
-    "year_unknown": _l("Tahun program ini tidak ada."),
-    "window_order": _l("Tanggal akhir pendaftaran tidak boleh sebelum tanggal mulai."),
-    "cannot_reverify": _l("Data ini tidak lagi menunggu verifikasi ulang. Muat ulang daftar."),
-    "no_seat": _l("Tidak ada kursi kosong di kuota untuk anggota ini. Tambah kapasitas kuota dulu."),
-    "nik_taken": _l("Anggota ini sudah mendaftar lagi tahun ini. Keluarkan dengan alasan "
-                    "\"Sudah mendaftar lagi tahun ini\"."),
-    "reason_required": _l("Pilih alasan mengeluarkan anggota ini."),
-}
-
-
-def error_text(errors):
-    """The sentence for an outcome's first error key."""
-    key = next(iter(errors.values()))
-    return str(STAFF_TEXTS.get(key) or ERRORS.get(key) or _("Tidak dapat dilakukan."))
-
-
 def with_people(query):
     """Re-verification entries with last year's registration (previous) and the new one."""
     return (query.select_extend(Registration, New).join(Registration, on=Reverification.previous)

@@ -1,28 +1,15 @@
 """Staff accounts: the rules for username, role, place and password; create and change (CLI and pages)."""
 import re
 
-from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from core import journal
 from models import Occupation, Region, StaffUser, db
 from staff.auth import hash_password
 from staff.roles import ROLES
+from staff.texts import MIN_PASSWORD
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-MIN_PASSWORD = 12
-
-ERRORS = {
-    "username_format": _l("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah "
-                          "atau tanda hubung."),
-    "username_taken": _l("Nama pengguna ini sudah dipakai."),
-    "role_invalid": _l("Pilih peran: operator, verifikator atau admin."),
-    "kelurahan_required": _l("Operator harus terikat pada satu kelurahan."),
-    "agency_invalid": _l("Pilih dinas dari daftar, atau kosongkan."),
-    "password_short": _l("Kata sandi paling sedikit %(n)s karakter.", n=MIN_PASSWORD),
-    "self_demote": _l("Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri."),
-}
-
 
 def agencies():
     """The verifying agencies named in the occupation list (Disnaker, Dishub, DPPP…)."""
@@ -99,8 +86,3 @@ def update(user, actor, role, active, kelurahan=None, agency=None, password=None
         journal.audit(actor, "account_update", before=before, after=after, username=user.username,
                     password_changed=bool(password), unlocked=bool(unlock), **place)
     return {}
-
-
-def message(key):
-    """The sentence for an account error key."""
-    return str(ERRORS[key])

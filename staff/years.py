@@ -9,8 +9,9 @@ from core import program_year
 from core.validation import parse_birth_date as parse_date
 from models import Pool, ProgramYear
 from staff import bp
-from staff.reverify import STAFF_TEXTS, error_text, reverify_list, row_context
+from staff.reverify import reverify_list, row_context
 from staff.roles import actor, here, role_required
+from staff.texts import error_text
 
 DATE_TEXT = _l("Tulis tanggal seperti 2025-11-30.")
 
@@ -43,7 +44,7 @@ def open_year():
     if not re.fullmatch(r"20[0-9]{2}", values["year"]):
         errors["year"] = _("Tulis tahun program dengan 4 angka, misalnya 2026.")
     if values["copy_from"] and not re.fullmatch(r"[0-9]{4}", values["copy_from"]):
-        errors["copy_from"] = str(STAFF_TEXTS["year_unknown"])
+        errors["copy_from"] = error_text("year_unknown")
     errors.update({k: str(DATE_TEXT) for k, day in dates.items() if values[k] and day is None})
     if request.form.get("confirm") != "1":
         errors["confirm"] = _("Centang untuk memastikan: tahun baru menggantikan tahun program sekarang.")
@@ -52,7 +53,7 @@ def open_year():
     outcome = program_year.open_year(int(values["year"]), actor(), int(values["copy_from"] or 0) or None,
                                      dates["opens_on"], dates["closes_on"])
     if not outcome.ok:
-        return years_page({f: error_text({f: k}) for f, k in outcome.errors.items()}, values, 422)
+        return years_page({f: error_text(k) for f, k in outcome.errors.items()}, values, 422)
     flash(_("Tahun program %(year)s dibuka: %(pools)s kuota, %(carried)s anggota perlu verifikasi ulang.",
             year=values["year"], pools=outcome.pools, carried=outcome.carried))
     return redirect(url_for("staff.years"), 303)

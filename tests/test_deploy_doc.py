@@ -74,6 +74,8 @@ def test_every_setting_the_app_reads_is_in_the_guide():
             + re.findall(r'"(JARING_[A-Z_]+)"', source))
     assert "PROXY_COUNT" in read and "JARING_EXPORT_COLUMNS" in read and len(readme) > 8
     assert sorted(v for v in set(readme + read) if f"`{v}`" not in guide) == []
+    readme_text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sorted(v for v in set(read) if f"`{v}`" not in readme_text) == []
 
 
 def test_every_command_of_the_guide_is_one_these_tests_run():

@@ -112,7 +112,7 @@ def test_a_member_who_registered_again_cannot_also_be_confirmed(core_app):
     program_year.open_year(old + 1, "cli")
     registered(1)
     rev = Reverification.of_year(old + 1).get()
-    assert reverification.confirm(rev.id, "cli").errors == {"nik": "nik_taken"}
+    assert reverification.confirm(rev.id, "cli").errors == {"nik": "registered_again"}
     assert reverification.drop(rev.id, "staff:verifier", "registered_again").ok
     assert Reverification.get_by_id(rev.id).status == "dropped"
     assert AuditEvent.get(AuditEvent.action == "reverify_drop").detail["reason"] == "registered_again"
@@ -163,7 +163,7 @@ def test_a_nik_registered_while_confirming_is_reported_as_taken(core_app, monkey
         return pools_for(*args)
 
     monkeypatch.setattr(quota, "pools_serving", registering_meanwhile)
-    assert reverification.confirm(rev.id, "cli").errors == {"nik": "nik_taken"}
+    assert reverification.confirm(rev.id, "cli").errors == {"nik": "registered_again"}
     assert Reverification.get_by_id(rev.id).status == "open"
 
 

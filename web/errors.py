@@ -3,23 +3,12 @@ import logging
 import traceback
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from web.texts import ERRORS
+
 log = logging.getLogger(__name__)
-
-TEXTS = {
-    400: _l("Permintaan tidak dapat dibaca. Muat ulang halaman lalu coba lagi."),
-    403: _l("Anda tidak boleh membuka halaman ini."),
-    404: _l("Halaman tidak ditemukan."),
-    405: _l("Halaman tidak ditemukan."),
-    413: _l("Data yang dikirim terlalu besar."),
-    429: _l("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
-    500: _l("Maaf, ada gangguan. Data Anda belum tersimpan. Coba lagi sebentar lagi."),
-}
-CSRF_TEXT = _l("Formulir sudah kedaluwarsa. Muat ulang halaman, isi lagi, lalu kirim.")
-
 
 def render_error(code, text):
     """The error page, or just its text for an htmx request."""
@@ -33,15 +22,15 @@ def register(app):
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return render_error(400, CSRF_TEXT)
+        return render_error(400, ERRORS["form_expired"])
 
     @app.errorhandler(HTTPException)
     def _http(error):
-        return render_error(error.code, TEXTS.get(error.code, error.description))
+        return render_error(error.code, ERRORS.get(f"http_{error.code}", error.description))
 
     @app.errorhandler(Exception)
     def _unexpected(error):
         # Type, path and stack only: the message itself may quote a NIK, a name or a phone.
         log.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method,
                   request.path, "".join(traceback.format_tb(error.__traceback__)))
-        return render_error(500, TEXTS[500])
+        return render_error(500, ERRORS["http_500"])

@@ -1,4 +1,4 @@
-"""What the web pages say for each message key the core returns (Indonesian source, gettext)."""
+"""What the web pages say for each message key (Indonesian source, English by gettext)."""
 from flask_babel import lazy_gettext as _l
 
 ERRORS = {
@@ -29,6 +29,15 @@ ERRORS = {
     "lookup_incomplete": _l("Isi NIK, lalu kode pendaftaran atau tanggal lahir."),
     "cannot_cancel": _l("Pendaftaran ini tidak dapat dibatalkan lagi."),
     "confirm_required": _l("Centang kotak ini untuk membatalkan."),
+    # whole pages: an HTTP error, or a form left open too long
+    "http_400": _l("Permintaan tidak dapat dibaca. Muat ulang halaman lalu coba lagi."),
+    "http_403": _l("Anda tidak boleh membuka halaman ini."),
+    "http_404": _l("Halaman tidak ditemukan."),
+    "http_405": _l("Halaman tidak ditemukan."),
+    "http_413": _l("Data yang dikirim terlalu besar."),
+    "http_429": _l("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+    "http_500": _l("Maaf, ada gangguan. Data Anda belum tersimpan. Coba lagi sebentar lagi."),
+    "form_expired": _l("Formulir sudah kedaluwarsa. Muat ulang halaman, isi lagi, lalu kirim."),
 }
 
 STATUS = {
