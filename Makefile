@@ -8,7 +8,7 @@ HTMX_VERSION := 2.0.11
 HTMX := static/vendor/htmx-$(HTMX_VERSION).min.js
 export FLASK_APP := app
 
-.PHONY: run test bench install install-test assets translations clean
+.PHONY: run test bench install install-test assets translations catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ assets: $(HTMX)
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations -D messages
+
+# After changing texts: gather every msgid (gettext, lazy_gettext as _l) into the English catalogue.
+catalog: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.venv tests bench build' \
+	  -o instance/messages.pot .
+	$(BIN)/pybabel update -i instance/messages.pot -d translations -D messages --no-fuzzy-matching
 
 .env:
 	printf 'SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@

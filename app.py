@@ -34,6 +34,7 @@ def create_app(test_config=None):
         COMPRESS_ALGORITHM_STREAMING=["gzip"],
         COMPRESS_MIN_SIZE=300,
         MAX_CONTENT_LENGTH=1024 * 1024,
+        RATELIMIT_HEADERS_ENABLED=True,  # Retry-After on a 429
         HTMX_FILE=f"vendor/htmx-{HTMX_VERSION}.min.js",
     )
     if test_config:

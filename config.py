@@ -28,6 +28,12 @@ def from_environment(instance_path):
         "TWILIO_FROM": env("TWILIO_FROM", ""),
         "RATELIMIT_ENABLED": _bool(env("RATELIMIT_ENABLED", "1")),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Per address. One kelurahan office behind one NAT registers up to ~200 people and looks
+        # up as many in an hour (docs/deploy.md, "Rate limits"); logged-in staff are never limited.
+        "LIMIT_REGISTER": env("LIMIT_REGISTER", "60/minute;600/hour"),
+        "LIMIT_STATUS_LOOKUP": env("LIMIT_STATUS_LOOKUP", "60/minute;600/hour"),
+        "LIMIT_FIELD_CHECK": env("LIMIT_FIELD_CHECK", "240/minute"),
+        "LIMIT_SEND_CODE": env("LIMIT_SEND_CODE", "10/hour"),
         # Proxies whose X-Forwarded-* headers app.py trusts (ProxyFix); 0 = none in front.
         "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
         "SESSION_COOKIE_SECURE": env("PUBLIC_BASE_URL", "").startswith("https://"),

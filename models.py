@@ -143,7 +143,10 @@ class StaffUser(BaseModel):
     agency = CharField(max_length=32, null=True)
     active = BooleanField(default=True)
     failed_logins = IntegerField(default=0)
+    # Guessing from unknown devices waits until then; the owner's known devices are never held.
     locked_until = DateTimeField(null=True)
+    # Every session carries this number; logging out moves it on, ending all earlier sessions.
+    session_epoch = IntegerField(default=0)
     created_at = DateTimeField(default=now)
 
 

@@ -17,7 +17,7 @@ def register_form():
 
 
 @bp.post("/daftar")
-@limiter.limit("30/minute;300/hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LIMIT_REGISTER"], methods=["POST"])
 def register():
     """Register through the core; show errors, or the result (fragment for htmx)."""
     outcome = quota.register(applicant_from(request.form), "web", current_app.config["RULES"])
@@ -44,7 +44,7 @@ def register_result():
 
 
 @bp.post("/daftar/periksa")
-@limiter.limit("120/minute")
+@limiter.limit(lambda: current_app.config["LIMIT_FIELD_CHECK"])
 def check_field():
     """Inline validation: the message for one field, or nothing."""
     name = request.args.get("field", "")

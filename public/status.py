@@ -36,7 +36,7 @@ def has_code():
 
 
 @bp.post("/status")
-@limiter.limit("10/minute;60/hour")
+@limiter.limit(lambda: current_app.config["LIMIT_STATUS_LOOKUP"])
 def status_lookup():
     """Find the worker's own registration; the same answer for every kind of miss."""
     values = {k: request.form.get(k, "")[:64] for k in ("nik", "ref", "birth_date")}
@@ -55,7 +55,7 @@ def status_lookup():
 
 
 @bp.post("/status/kirim-kode")
-@limiter.limit("3/hour")
+@limiter.limit(lambda: current_app.config["LIMIT_SEND_CODE"])
 def status_send_code():
     """Text the reference code to the registration's own phone."""
     reg = own_registration()

@@ -1,4 +1,4 @@
-"""Log in and out: argon2 password hashes, a lockout per account, a rate limit per address."""
+"""Log in and out: argon2 hashes, guessing held per account (not for known devices), a limit per address."""
 import datetime as dt
 import functools
 
@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from core import journal
 from extensions import limiter
 from models import StaffUser, now
-from staff import bp
+from staff import bp, devices
 from staff.roles import role_required, safe_next
-from staff.session import end_session, start_session
+from staff.session import end_every_session, end_session, start_session
 
 
 def hasher():
@@ -56,12 +56,12 @@ def _dummy_hash(ph):
 
 
 def locked(user):
-    """Whether user is locked out after too many failures."""
+    """Whether user is held after too many failures (for logins from unknown devices)."""
     return user.locked_until is not None and user.locked_until > now()
 
 
 def record_failure(user):
-    """Count a failed login; lock the account for a while after too many."""
+    """Count a failed login from an unknown device; after too many, hold the account a while."""
     config = current_app.config
     StaffUser.update(failed_logins=StaffUser.failed_logins + 1).where(StaffUser.id == user.id).execute()
     failures = StaffUser.get_by_id(user.id).failed_logins
@@ -83,29 +83,32 @@ def login_form():
 @bp.post("/masuk")
 @limiter.limit(lambda: current_app.config["STAFF_LOGIN_LIMIT"])
 def login():
-    """Check the password; the same message for an unknown name and a wrong password."""
+    """Check the password; one answer, in about the same time, for every kind of refusal.
+
+    An unknown name, a wrong password and an account held after guessing all read the same, so
+    names cannot be told apart. A held account still opens from its owner's known devices.
+    """
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")[:1024]
     next_url = request.form.get("next", "")[:500]
     user = StaffUser.get_or_none(StaffUser.username == username) if username else None
-    if user is not None and locked(user):
-        return refuse(next_url, _("Akun ini dikunci sementara karena terlalu banyak percobaan "
-                                  "masuk. Coba lagi nanti atau hubungi admin."))
-    if user is None or not user.active:
+    known = devices.is_known(user)
+    if user is None or not user.active or (locked(user) and not known):
         spend_time_like_a_check(password)
         return refuse(next_url)
     if not password_matches(user, password):
-        record_failure(user)
+        if not known:  # the owner's own typos never hold their account
+            record_failure(user)
         return refuse(next_url)
     StaffUser.update(failed_logins=0, locked_until=None).where(StaffUser.id == user.id).execute()
     start_session(user)
     journal.audit(f"staff:{user.username}", "login")
-    return redirect(safe_next(next_url), 303)
+    return devices.remember(redirect(safe_next(next_url), 303), user)
 
 
-def refuse(next_url, message=None):
-    """The login page again with one plain message."""
-    error = message or _("Nama pengguna atau kata sandi salah.")
+def refuse(next_url):
+    """The login page again with the one refusal text."""
+    error = _("Nama pengguna atau kata sandi salah.")
     return render_template("staff/login.html", next=next_url, error=error), 422
 
 
@@ -114,6 +117,7 @@ def refuse(next_url, message=None):
 def logout():
     """End the session and say so."""
     journal.audit(f"staff:{g.staff.username}", "logout")
+    end_every_session(g.staff)
     end_session()
     flash(_("Anda sudah keluar."))
     return redirect(url_for("staff.login_form"), 303)

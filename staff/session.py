@@ -5,13 +5,17 @@ import time
 from flask import current_app, flash, g, session
 from flask_babel import gettext as _
 
+from extensions import limiter
 from models import StaffUser
 from staff import bp
 
 
 def fingerprint(user):
-    """A short digest of the password hash: a new password or a disabled account ends sessions."""
-    return hashlib.sha256(f"{user.password_hash}|{user.active}".encode()).hexdigest()[:20]
+    """A short digest of what a session stands on: a new password, role, place or state, or a
+    logout (session_epoch), ends every earlier session of the account."""
+    stands_on = (user.password_hash, user.active, user.role, user.kelurahan_id, user.agency,
+                 user.session_epoch)
+    return hashlib.sha256("|".join(map(str, stands_on)).encode()).hexdigest()[:20]
 
 
 def start_session(user):
@@ -25,6 +29,21 @@ def start_session(user):
 def end_session():
     """Forget the staff login (and everything else in this browser's session)."""
     session.clear()
+
+
+def end_every_session(user):
+    """Log the account out everywhere: a copied session cookie no longer opens anything."""
+    StaffUser.update(session_epoch=StaffUser.session_epoch + 1).where(
+        StaffUser.id == user.id).execute()
+
+
+def staff_logged_in():
+    """Whether this request carries a live staff session (checked against the account)."""
+    user_id = session.get("staff_id")
+    if not user_id:
+        return False
+    user = StaffUser.get_or_none((StaffUser.id == user_id) & (StaffUser.active == True))  # noqa: E712
+    return user is not None and session.get("staff_key") == fingerprint(user)
 
 
 @bp.before_request
@@ -49,3 +68,9 @@ def load_staff():
         session["staff_seen"] = stamp
     g.staff = user
     return None
+
+
+@limiter.request_filter
+def staff_are_not_limited():
+    """Logged-in staff (an office registering for many workers from one address) skip the limits."""
+    return staff_logged_in()

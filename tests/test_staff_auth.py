@@ -3,6 +3,7 @@ import datetime as dt
 import time
 
 import pytest
+from argon2 import PasswordHasher
 
 from models import AuditEvent, StaffUser, now
 from tests.conftest import make_app
@@ -43,16 +44,66 @@ def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(staff_app):
     assert client.get("/staff").status_code == 303
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(staff_app):
+def guess(client, times, username="vera"):
+    """A stranger's wrong passwords, each refused."""
+    for _ in range(times):
+        assert login(client, username, "tebakan-yang-salah").status_code == 422
+
+
+def test_guessing_from_an_unknown_device_holds_the_account_there(staff_app):
     make_staff(staff_app, "vera", "verifier")
-    client = staff_app.test_client()
-    for _ in range(5):
-        assert login(client, "vera", "tebakan-yang-salah").status_code == 422
-    response = login(client, "vera")
-    assert response.status_code == 422 and "dikunci sementara" in text(response)
+    stranger = staff_app.test_client()
+    guess(stranger, 5)
+    response = login(stranger, "vera")
+    assert response.status_code == 422 and "Nama pengguna atau kata sandi salah." in text(response)
     assert staff("vera").locked_until > now() + dt.timedelta(minutes=14)
     assert AuditEvent.select().where(AuditEvent.action == "login_failed").count() == 5
     assert AuditEvent.select().where(AuditEvent.action == "lockout").count() == 1
+
+
+def test_a_stranger_cannot_lock_the_owner_out_of_a_device_they_used_before(staff_app):
+    owner = logged_in(staff_app, "vera", "verifier")
+    assert owner.post("/staff/keluar").status_code == 303
+    guess(staff_app.test_client(), 10)
+    assert staff("vera").locked_until is not None
+    assert login(owner, "vera").status_code == 303
+    assert "Antrean pemeriksaan" in text(owner.get("/staff"))
+
+
+def test_the_owners_typos_on_a_known_device_do_not_hold_the_account(staff_app):
+    owner = logged_in(staff_app, "vera", "verifier")
+    owner.post("/staff/keluar")
+    guess(owner, 6)
+    assert staff("vera").locked_until is None
+    assert login(staff_app.test_client(), "vera").status_code == 303
+
+
+def test_a_forged_device_cookie_is_not_a_known_device(staff_app):
+    make_staff(staff_app, "vera", "verifier")
+    stranger = staff_app.test_client()
+    stranger.set_cookie("staff_device", "WzFd.forged.signature", path="/staff")
+    guess(stranger, 5)
+    assert login(stranger, "vera").status_code == 422
+
+
+@pytest.mark.parametrize("who, password", [
+    ("nobody", "whatever-it-is"),  # unknown name
+    ("vera", "tebakan-yang-salah"),  # wrong password
+    ("held", PASSWORD),  # the right password on an account held after guessing
+])
+def test_every_refusal_reads_the_same_and_checks_one_hash(staff_app, monkeypatch, who, password):
+    make_staff(staff_app, "vera", "verifier")
+    make_staff(staff_app, "held", "verifier")
+    StaffUser.update(locked_until=now() + dt.timedelta(minutes=10)).where(
+        StaffUser.username == "held").execute()
+    checked = []
+    real_verify = PasswordHasher.verify
+    monkeypatch.setattr(PasswordHasher, "verify",
+                        lambda self, *args: checked.append(1) or real_verify(self, *args))
+    response = login(staff_app.test_client(), who, password)
+    assert response.status_code == 422 and "Nama pengguna atau kata sandi salah." in text(response)
+    # One argon2 verification each: a held or unknown name answers no faster than a wrong password.
+    assert len(checked) == 1
 
 
 def test_the_lock_ends_after_its_time(staff_app):
@@ -87,6 +138,36 @@ def test_logout_ends_the_session(staff_app):
     assert AuditEvent.select().where(AuditEvent.action == "logout").count() == 1
 
 
+def copied_session(app, client):
+    """Another browser holding a copy of client's session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def test_a_session_cookie_copied_before_logout_opens_nothing_after_it(staff_app):
+    client = logged_in(staff_app, "vera", "verifier")
+    thief = copied_session(staff_app, client)
+    assert thief.get("/staff").status_code == 200
+    client.post("/staff/keluar")
+    assert thief.get("/staff").status_code == 303
+
+
+def test_logging_out_ends_the_accounts_sessions_on_other_devices_too(staff_app):
+    phone = logged_in(staff_app, "vera", "verifier")
+    office = staff_app.test_client()
+    assert login(office, "vera").status_code == 303
+    office.post("/staff/keluar")
+    assert phone.get("/staff").status_code == 303
+
+
+def test_a_role_change_ends_the_accounts_sessions(staff_app):
+    client = logged_in(staff_app, "vera", "verifier")
+    StaffUser.update(role="operator", kelurahan="64.71.01.1001").where(
+        StaffUser.username == "vera").execute()
+    assert client.get("/staff").status_code == 303
+
+
 @pytest.mark.parametrize("key, age", [("staff_seen", 31 * 60), ("staff_login", 8 * 3600 + 1)])
 def test_a_session_ends_when_idle_or_too_old(staff_app, key, age):
     client = logged_in(staff_app, "vera", "verifier")
@@ -99,8 +180,11 @@ def test_a_session_ends_when_idle_or_too_old(staff_app, key, age):
 
 def test_the_session_cookie_is_httponly_and_samesite(staff_app):
     make_staff(staff_app, "vera", "verifier")
-    cookie = login(staff_app.test_client(), "vera").headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    cookies = login(staff_app.test_client(), "vera").headers.getlist("Set-Cookie")
+    session = next(c for c in cookies if c.startswith("session="))
+    device = next(c for c in cookies if c.startswith("staff_device="))
+    assert "HttpOnly" in session and "SameSite=Lax" in session and "Expires=" in session
+    assert "HttpOnly" in device and "SameSite=Strict" in device and "Path=/staff" in device
 
 
 def test_disabling_an_account_or_changing_its_password_ends_its_sessions(staff_app):
@@ -155,10 +239,10 @@ def test_cli_asks_twice_for_the_password_without_stdin(staff_app):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["staff", "create", "olga", "--role", "operator", "--password-stdin"], "kelurahan: Operator harus"),
-    (["staff", "create", "x", "--role", "admin", "--password-stdin"], "username: Nama pengguna 3-64"),
+    (["staff", "create", "olga", "--role", "operator", "--password-stdin"], "kelurahan: An operator must"),
+    (["staff", "create", "x", "--role", "admin", "--password-stdin"], "username: Username"),
     (["staff", "create", "vera", "--role", "verifier", "--agency", "Polisi", "--password-stdin"],
-     "agency: Pilih dinas"),
+     "agency: Choose an agency"),
 ])
 def test_cli_refuses_a_bad_account(staff_app, args, message):
     result = staff_app.test_cli_runner().invoke(args=args, input=PASSWORD + "\n")
@@ -170,11 +254,11 @@ def test_cli_refuses_a_short_password_and_a_taken_name(staff_app):
     runner = staff_app.test_cli_runner()
     short = runner.invoke(args=["staff", "create", "vera", "--role", "verifier", "--password-stdin"],
                           input="pendek\n")
-    assert short.exit_code == 1 and "paling sedikit 12" in short.output
+    assert short.exit_code == 1 and "at least 12" in short.output
     make_staff(staff_app, "vera", "verifier")
     taken = runner.invoke(args=["staff", "create", "vera", "--role", "admin", "--password-stdin"],
                           input=PASSWORD + "\n")
-    assert taken.exit_code == 1 and "sudah dipakai" in taken.output
+    assert taken.exit_code == 1 and "already taken" in taken.output
 
 
 def test_cli_unlocks_and_sets_a_password(staff_app):

@@ -1,14 +1,18 @@
 """Friendly error pages: no input ever shows a stack trace or a bare 500."""
 import logging
+import time
 import traceback
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from extensions import limiter
 from web.texts import ERRORS
 
 log = logging.getLogger(__name__)
+
 
 def render_error(code, text):
     """The error page, or just its text for an htmx request."""
@@ -17,12 +21,25 @@ def render_error(code, text):
     return render_template("error.html", code=code, text=text), code
 
 
+def try_again_text():
+    """The 429 sentence with when to try again (minutes until the limit that was hit resets)."""
+    limit = limiter.current_limit
+    if limit is None:
+        return str(ERRORS["http_429"])
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    return _("Terlalu banyak percobaan dari alamat ini. Coba lagi dalam %(n)s menit.", n=minutes)
+
+
 def register(app):
     """Attach the handlers."""
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_error(400, ERRORS["form_expired"])
+
+    @app.errorhandler(429)
+    def _too_many(error):
+        return render_error(429, try_again_text())
 
     @app.errorhandler(HTTPException)
     def _http(error):
