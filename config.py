@@ -62,6 +62,8 @@ def rules_from_environment(env):
         "max_age": int(env("JARING_MAX_AGE", "64")),
         "min_age": int(env("JARING_MIN_AGE", "18")),
         "max_niks_per_phone": int(env("JARING_MAX_NIKS_PER_PHONE", "3")),
+        # "Send my code by SMS" per registration a day, whoever asks and from however many addresses.
+        "code_sms_per_day": int(env("JARING_CODE_SMS_PER_DAY", "3")),
     }
 
 

@@ -3,6 +3,8 @@
 How seats are held and handed on: core/seats.py. Every operation is one transaction and returns
 an Outcome (core/outcome.py) with message keys that each door words for itself.
 """
+import datetime as dt
+
 from config import DEFAULT_RULES
 from core import program_year
 from core.identity import clean_digits
@@ -17,7 +19,7 @@ from core.seats import (
     release_seat,
 )
 from core.validation import validate
-from models import SEAT_STATUSES, Pool, ProgramYear, Registration, db, now
+from models import SEAT_STATUSES, OutboxMessage, Pool, ProgramYear, Registration, db, now
 
 CANCELLABLE = ("waitlisted", "pending", "approved")
 REJECTABLE = ("waitlisted", "pending", "approved")
@@ -84,9 +86,23 @@ def find_own(nik, ref=None, birth_date=None):
     return query.order_by(Registration.nik_active.is_null(), Registration.id.desc()).first()
 
 
-def send_reference(registration, actor):
-    """Text the reference code to the phone the registration was made with (a forgotten code)."""
+@retrying
+def send_reference(registration, actor, rules=None):
+    """Text the code to the phone the registration was made with (a forgotten code).
+
+    At most rules["code_sms_per_day"] a day per registration: a NIK copied from a KTP must not
+    become a way to flood its owner's phone. Error key `code_sms_limit`.
+    """
+    per_day = (rules or DEFAULT_RULES)["code_sms_per_day"]
     with db.atomic():
+        if db.for_update:  # PostgreSQL: two requests at once count one after the other
+            list(Registration.select(Registration.id).where(Registration.id == registration.id)
+                 .for_update())
+        sent = OutboxMessage.select().where(
+            (OutboxMessage.registration == registration.id) & (OutboxMessage.kind == "reference")
+            & (OutboxMessage.created_at > now() - dt.timedelta(days=1))).count()
+        if sent >= per_day:
+            return fail("form", "code_sms_limit")
         queue_sms(registration, "reference")
         audit(actor, "send_reference", registration)
     return Outcome(True, registration=registration)

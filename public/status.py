@@ -29,8 +29,9 @@ def status():
 def has_code():
     """Whether this browser looked up with the reference code (not only NIK and birth date).
 
-    The NIK itself holds the birth date, so NIK + birth date shows the status but neither the
-    code nor a way to cancel: the code goes by SMS to the phone that registered.
+    The NIK itself holds the birth date (digits 7-12), so anyone with a KTP copy knows both:
+    NIK + birth date shows only that a registration exists, never its status, pool or KPJ
+    number, and offers to text the code to the phone that registered.
     """
     return session.get("status_by") == "ref"
 
@@ -61,8 +62,8 @@ def status_send_code():
     reg = own_registration()
     if reg is None:
         return redirect(url_for("public.status"), 303)
-    quota.send_reference(reg, "worker:web")
-    session["code_sent"] = True
+    outcome = quota.send_reference(reg, "worker:web", current_app.config["RULES"])
+    session["code_sent"] = "sent" if outcome.ok else "limit"
     return redirect(url_for("public.status", lihat=1), 303)
 
 

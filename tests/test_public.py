@@ -137,8 +137,9 @@ def test_status_by_nik_and_birth_date_hides_the_code_and_sends_it_by_sms(client)
     reg = Registration.get()
     response = client.post("/status", data={"nik": reg.nik, "birth_date": "1985-03-12"})
     page = text_of(client.get(response.headers["Location"]))
-    # The NIK holds the birth date: knowing both is no proof, so no code and no cancel here.
-    assert "Dapat tempat" in page and reg.ref[:4] not in page and "Batalkan" not in page
+    # The NIK holds the birth date: knowing both is no proof, so no status, code or cancel here.
+    assert "Ada pendaftaran dengan NIK ini" in page and "Dapat tempat" not in page
+    assert reg.ref[:4] not in page and "Batalkan" not in page
     assert client.get("/status/batal").status_code == 303
     assert client.post("/status/kirim-kode").status_code == 303
     assert "sudah dikirim lewat SMS" in text_of(client.get("/status?lihat=1"))
