@@ -9,7 +9,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from peewee import IntegrityError, OperationalError
+from peewee import OperationalError
 
 from config import DEFAULT_RULES
 from core.identity import clean_digits
@@ -178,26 +178,41 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
 
 
 def insert_registration(applicant, clean, year, channel, assisted_by, pools):
-    """Hold a seat in the first pool with one free and insert the row; None if the NIK counts."""
+    """Hold a seat in the first pool with one free and insert the row; None if the NIK counts.
+
+    Never by a refused INSERT: PostgreSQL logs a failing statement whole (NIK, name, phone). The
+    NIK is checked under the pool lock the caller holds, and the INSERT skips any conflict.
+    """
+    if nik_counts(year, clean.nik.value):
+        return None
     for _ in range(5):
-        try:
-            # A savepoint: a refused row (NIK taken) gives its seat back with it.
-            with db.atomic():
-                pool = next((p for p in pools if take_seat(p)), None)
-                return Registration.create(
-                    ref=new_ref(), year=year, nik=clean.nik.value, nik_active=clean.nik.value,
-                    name=clean.name, birth_date=clean.birth_date, sex=clean.nik.sex,
-                    phone=clean.phone, occupation=clean.occupation, region=clean.region,
-                    pool=pool, status="pending" if pool else "waitlisted",
-                    channel=channel, assisted_by=assisted_by,
-                    declared_not_participant=applicant.decl_not_participant,
-                    declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks)
-        except IntegrityError:
-            taken = Registration.select().where(
-                (Registration.year == year) & (Registration.nik_active == clean.nik.value)).exists()
-            if taken:
-                return None
+        ref = new_ref()
+        # A savepoint: a skipped row (code drawn twice, NIK taken meanwhile) gives its seat back.
+        with db.atomic() as savepoint:
+            pool = next((p for p in pools if take_seat(p)), None)
+            Registration.insert(
+                ref=ref, year=year, nik=clean.nik.value, nik_active=clean.nik.value,
+                name=clean.name, birth_date=clean.birth_date, sex=clean.nik.sex,
+                phone=clean.phone, occupation=clean.occupation, region=clean.region,
+                pool=pool, status="pending" if pool else "waitlisted",
+                channel=channel, assisted_by=assisted_by,
+                declared_not_participant=applicant.decl_not_participant,
+                declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks,
+            ).on_conflict_ignore().execute()
+            row = Registration.get_or_none((Registration.ref == ref) & (Registration.year == year)
+                                           & (Registration.nik_active == clean.nik.value))
+            if row is not None:
+                return row
+            savepoint.rollback()
+        if nik_counts(year, clean.nik.value):
+            return None
     raise RuntimeError("could not draw an unused reference code")
+
+
+def nik_counts(year, nik):
+    """Whether a registration of this NIK counts in the year (not cancelled)."""
+    return Registration.select().where(
+        (Registration.year == year) & (Registration.nik_active == nik)).exists()
 
 
 def find_own(nik, ref=None, birth_date=None):
