@@ -1,5 +1,5 @@
 """Re-verification: last year's members confirmed for a new year instead of registering again."""
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegrityError
+from peewee import AutoField, CharField, DateTimeField, ForeignKeyField
 
 from core import quota
 from models import BaseModel, ProgramYear, Registration, db, now
@@ -87,14 +87,16 @@ def copy_registration(old, year, pool):
                   declared_not_participant=old.declared_not_participant,
                   declared_income=old.declared_income, declared_dtks=old.declared_dtks)
     for _ in range(5):
-        try:
-            with db.atomic():
-                return Registration.create(ref=quota.new_ref(), year=year, nik_active=old.nik,
-                                           pool=pool, status="approved", channel="reverify",
-                                           **values)
-        except IntegrityError:  # a code drawn twice: draw again; the NIK taken: give up
-            if nik_taken(year, old.nik):
-                return None
+        ref = quota.new_ref()
+        # The INSERT skips a conflict rather than fail: PostgreSQL logs a refused statement whole.
+        Registration.insert(ref=ref, year=year, nik_active=old.nik, pool=pool, status="approved",
+                            channel="reverify", **values).on_conflict_ignore().execute()
+        row = Registration.get_or_none((Registration.ref == ref) & (Registration.year == year)
+                                       & (Registration.nik_active == old.nik))
+        if row is not None:
+            return row
+        if nik_taken(year, old.nik):  # registered meanwhile; else a code drawn twice: draw again
+            return None
     raise RuntimeError("could not draw an unused reference code")
 
 

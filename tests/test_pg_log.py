@@ -3,6 +3,8 @@
 A refused statement is written whole to the server log (log_min_error_statement = error, the
 default), so no normal path may end in a constraint violation that quotes what it inserts.
 """
+import itertools
+
 import pytest
 
 from app import create_app
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.postgres
 
 NAME = "Wiwik Lestarinah"
 PHONE = "081377712345"
+_databases = itertools.count()
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +38,7 @@ def logged_server():
 @pytest.fixture
 def pg_app(logged_server):
     """The app on a fresh database of that server, with a connection open."""
-    url = logged_server.create_database("jaring_log")
+    url = logged_server.create_database(f"jaring_log_{next(_databases)}")
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test",
                       "RATELIMIT_ENABLED": False, "STAFF_ARGON2": CHEAP_HASH})
     migrate()
@@ -67,3 +70,12 @@ def test_a_repeated_nik_and_a_taken_username_leave_nothing_personal_in_the_serve
     log = server_log(logged_server)
     for secret in (nik, NAME, "81377712345", "81377754321", "$argon2"):
         assert secret not in log, f"{secret[:6]}… reached PostgreSQL's log"
+
+
+def test_a_twilio_retry_stored_twice_is_skipped_without_a_refused_statement(pg_app, logged_server):
+    from sms.door import keep
+    sid = "SM" + "7" * 32
+    assert keep(sid, "+6281377700001", "Balasan untuk Wiwik Lestarinah") is True
+    assert keep(sid, "+6281377700001", "Balasan untuk Wiwik Lestarinah") is False
+    log = server_log(logged_server)
+    assert "81377700001" not in log and "Wiwik" not in log
