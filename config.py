@@ -27,7 +27,8 @@ def from_environment(instance_path):
         "TWILIO_AUTH_TOKEN": env("TWILIO_AUTH_TOKEN", ""),
         "TWILIO_FROM": env("TWILIO_FROM", ""),
         "RATELIMIT_ENABLED": _bool(env("RATELIMIT_ENABLED", "1")),
-        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Empty: a SQLite file every worker shares (limit_store.default_uri); redis://… across machines.
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", ""),
         # Proxies whose X-Forwarded-* headers app.py trusts (ProxyFix); 0 = none in front.
         "PROXY_COUNT": int(env("PROXY_COUNT", "0")),
         "SESSION_COOKIE_SECURE": env("PUBLIC_BASE_URL", "").startswith("https://"),

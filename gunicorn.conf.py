@@ -8,3 +8,16 @@ timeout = 30
 graceful_timeout = 10
 # gunicorn's control socket has one default path for all servers; tests run several at once.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Refuse to start several workers on per-process rate-limit counters (each would allow the
+    whole limit); the default store is shared (limit_store.py)."""
+    import os
+
+    from dotenv import dotenv_values
+
+    uri = os.environ.get("RATELIMIT_STORAGE_URI") or dotenv_values(".env").get("RATELIMIT_STORAGE_URI")
+    if server.cfg.workers > 1 and (uri or "").startswith("memory://"):
+        raise SystemExit(f"RATELIMIT_STORAGE_URI=memory:// counts per worker; with "
+                         f"{server.cfg.workers} workers leave it empty or use redis://")
