@@ -4,7 +4,7 @@ import time
 import traceback
 from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from limits import parse_many
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -52,7 +52,7 @@ def twilio_signed(view):
             url, request.form, signature, **({"algorithm": algorithm} if algorithm else {}))
         if not valid:
             log.warning("refused an unsigned or wrongly signed request to %s", request.path)
-            abort(403)
+            return Response(status=403)  # empty: Twilio reads no page, and a stranger gets none
         return view(*args, **kwargs)
     return checked
 
