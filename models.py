@@ -243,6 +243,7 @@ class OutboxMessage(BaseModel):
     sid = CharField(max_length=40, null=True, index=True)
     error = TextField(null=True)
     sent_at = DateTimeField(null=True)
+    segments = IntegerField(null=True)  # parts Twilio bills for the text we sent (sms/gsm.py)
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False),)
