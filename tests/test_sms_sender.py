@@ -233,3 +233,16 @@ def test_flask_sms_worker_keeps_sending_and_stops_on_sigterm(sms_app, db_context
             worker.kill()
     assert worker.returncode == 0 and "sms worker stopped" in output
     assert "81234567890" not in output
+
+
+def test_a_sender_told_to_stop_while_pacing_gives_the_row_back_unsent(sms_app, db_context, twilio):
+    from sms.sender import Pacer
+    http, client = twilio
+    register_on_web(sms_app, 1)
+    register_on_web(sms_app, 2, "081234567891")
+    # The second send must wait a second; SIGTERM (sleep answers True) arrives during that wait.
+    pacer = Pacer(1.0, clock=lambda: 0.0, sleep=lambda seconds: True)
+    assert drain(client, pacer=pacer) == {"sent": 1, "released": 1}
+    second = OutboxMessage.select().order_by(OutboxMessage.id.desc()).get()
+    assert (second.status, second.attempts, len(http.requests)) == ("pending", 0, 1)
+    assert drain(client) == {"sent": 1} and len(http.requests) == 2
