@@ -1,5 +1,6 @@
 """The public status check: NIK + code or NIK + birth date; cancel from there."""
 from flask import current_app, redirect, render_template, request, session, url_for
+from limits import parse
 
 from core import quota
 from core.validation import parse_birth_date
@@ -7,6 +8,10 @@ from extensions import limiter
 from models import Registration
 from public import bp
 from web.texts import error_text
+
+# A stranger with a NIK from a KTP photocopy can ask for the code by SMS; the owner's phone gets it
+# at most this often whatever address asks (the per-address limit alone lets many addresses ask).
+CODE_SMS_PER_REGISTRATION = parse("2/day")
 
 
 def own_registration():
@@ -22,6 +27,7 @@ def status():
         outcome = quota.status(reg)
         return render_template("status.html", reg=outcome.registration, position=outcome.position,
                                with_code=has_code(), code_sent=session.pop("code_sent", False),
+                               code_limited=session.pop("code_limited", False),
                                cancellable=outcome.registration.status in quota.CANCELLABLE)
     return render_template("status.html", values={}, errors={})
 
@@ -61,9 +67,20 @@ def status_send_code():
     reg = own_registration()
     if reg is None:
         return redirect(url_for("public.status"), 303)
+    if not code_sms_allowed(reg):
+        session["code_limited"] = True
+        return redirect(url_for("public.status", lihat=1), 303)
     quota.send_reference(reg, "worker:web")
     session["code_sent"] = True
     return redirect(url_for("public.status", lihat=1), 303)
+
+
+def code_sms_allowed(reg):
+    """Whether this registration's phone may get its code again now (CODE_SMS_PER_REGISTRATION,
+    counted in the shared rate-limit store)."""
+    if not (current_app.config.get("RATELIMIT_ENABLED") and limiter.enabled):
+        return True
+    return limiter.limiter.hit(CODE_SMS_PER_REGISTRATION, "code-sms", str(reg.id))
 
 
 @bp.route("/status/batal", methods=["GET", "POST"])

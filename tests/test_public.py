@@ -136,8 +136,9 @@ def test_status_by_nik_and_birth_date_hides_the_code_and_sends_it_by_sms(client)
     reg = Registration.get()
     response = client.post("/status", data={"nik": reg.nik, "birth_date": "1985-03-12"})
     page = text_of(client.get(response.headers["Location"]))
-    # The NIK holds the birth date: knowing both is no proof, so no code and no cancel here.
-    assert "Dapat tempat" in page and reg.ref[:4] not in page and "Batalkan" not in page
+    # The NIK holds the birth date: knowing both is no proof, so no code, status or cancel here.
+    assert "sudah terdaftar" in page and reg.ref[:4] not in page and "Batalkan" not in page
+    assert "Dapat tempat" not in page and "Kuota" not in page
     assert client.get("/status/batal").status_code == 303
     assert client.post("/status/kirim-kode").status_code == 303
     assert "sudah dikirim lewat SMS" in text_of(client.get("/status?lihat=1"))
@@ -217,3 +218,30 @@ def test_behind_tls_cookies_are_secure_and_browsers_remember_https(sqlite_url):
     response = client.get("/daftar")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+
+
+def test_nik_and_birth_date_never_show_status_pool_position_or_kpj(client):
+    client.post("/daftar", data=form(1))
+    reg = Registration.get()
+    Registration.update(status="enrolled", kpj="23011234567").execute()
+    response = client.post("/status", data={"nik": reg.nik, "birth_date": "1985-03-12"})
+    page = text_of(client.get(response.headers["Location"]))
+    assert "sudah terdaftar" in page
+    for secret in ("23011234567", "Terdaftar di BPJS", "Kuota Kota Balikpapan", reg.ref[:4]):
+        assert secret not in page
+
+
+def test_the_code_sms_is_limited_per_registration_not_only_per_address(sqlite_url):
+    app = make_app(sqlite_url, RATELIMIT_ENABLED=True)
+    app.test_client().post("/daftar", data=form(1))
+    reg = Registration.get()
+    for n in range(4):  # four strangers, four addresses
+        stranger = app.test_client()
+        address = {"REMOTE_ADDR": f"10.0.0.{n + 1}"}
+        stranger.post("/status", data={"nik": reg.nik, "birth_date": "1985-03-12"},
+                      environ_base=address)
+        assert stranger.post("/status/kirim-kode", environ_base=address).status_code == 303
+        page = text_of(stranger.get("/status?lihat=1", environ_base=address))
+        assert ("sudah dikirim lewat SMS" in page) == (n < 2)
+        assert ("sudah dikirim hari ini" in page) == (n >= 2)
+    assert OutboxMessage.select().where(OutboxMessage.kind == "reference").count() == 2
