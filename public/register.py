@@ -5,7 +5,7 @@ from core import quota
 from core.validation import FIELDS, validate
 from extensions import limiter
 from models import Registration
-from public import bp
+from public import bp, limits
 from web.forms import applicant_from, form_context, messages_for
 from web.pages import page_or_fragment, wants_fragment
 
@@ -17,7 +17,7 @@ def register_form():
 
 
 @bp.post("/daftar")
-@limiter.limit("30/minute;300/hour", methods=["POST"])
+@limiter.limit(limits.REGISTER, methods=["POST"])
 def register():
     """Register through the core; show errors, or the result (fragment for htmx)."""
     outcome = quota.register(applicant_from(request.form), "web", current_app.config["RULES"])
@@ -44,7 +44,7 @@ def register_result():
 
 
 @bp.post("/daftar/periksa")
-@limiter.limit("120/minute")
+@limiter.limit(limits.CHECK_FIELD)
 def check_field():
     """Inline validation: the message for one field, or nothing."""
     name = request.args.get("field", "")

@@ -6,7 +6,7 @@ from core import quota
 from core.validation import parse_birth_date
 from extensions import limiter
 from models import Registration
-from public import bp
+from public import bp, limits
 from web.texts import error_text
 
 # A stranger with a NIK from a KTP photocopy can ask for the code by SMS; the owner's phone gets it
@@ -42,7 +42,7 @@ def has_code():
 
 
 @bp.post("/status")
-@limiter.limit("10/minute;60/hour")
+@limiter.limit(limits.STATUS)
 def status_lookup():
     """Find the worker's own registration; the same answer for every kind of miss."""
     values = {k: request.form.get(k, "")[:64] for k in ("nik", "ref", "birth_date")}
@@ -61,7 +61,7 @@ def status_lookup():
 
 
 @bp.post("/status/kirim-kode")
-@limiter.limit("3/hour")
+@limiter.limit(limits.CODE_SMS)
 def status_send_code():
     """Text the reference code to the registration's own phone."""
     reg = own_registration()

@@ -179,11 +179,13 @@ def test_forms_need_a_csrf_token(sqlite_url):
     assert client.post("/daftar", data={**form(1), "csrf_token": token}).status_code == 303
 
 
-def test_rate_limit_on_status_lookups(sqlite_url):
+def test_rate_limit_on_status_lookups_says_when_to_try_again(sqlite_url):
     client = make_app(sqlite_url, RATELIMIT_ENABLED=True).test_client()
-    codes = [client.post("/status", data={"nik": "6471011203850001", "ref": "X"}).status_code
-             for _ in range(12)]
-    assert codes[:10] == [422] * 10 and codes[-1] == 429
+    responses = [client.post("/status", data={"nik": "6471011203850001", "ref": "X"})
+                 for _ in range(32)]
+    assert [r.status_code for r in responses[:30]] == [422] * 30 and responses[-1].status_code == 429
+    assert 0 < int(responses[-1].headers["Retry-After"]) <= 61  # the window, rounded up
+    assert "Coba lagi dalam 1 menit" in text_of(responses[-1])
 
 
 def test_no_personal_data_in_logs(client, caplog):
