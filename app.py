@@ -14,6 +14,7 @@ import config
 from database import open_database
 from extensions import csrf, limiter
 from models import db
+from web import limit_store
 
 HTMX_VERSION = "2.0.11"
 LOCALES = ("id", "en")
@@ -39,6 +40,10 @@ def create_app(test_config=None):
     )
     if test_config:
         app.config.update(test_config)
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        # Counters every gunicorn worker shares; per-process memory:// would multiply each limit.
+        app.config["RATELIMIT_STORAGE_URI"] = limit_store.default_uri(
+            app.config["DATABASE_URL"], app.instance_path)
     if app.config.get("PROXY_COUNT"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1, x_host=1)
 

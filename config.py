@@ -27,7 +27,8 @@ def from_environment(instance_path):
         "TWILIO_AUTH_TOKEN": env("TWILIO_AUTH_TOKEN", ""),
         "TWILIO_FROM": env("TWILIO_FROM", ""),
         "RATELIMIT_ENABLED": _bool(env("RATELIMIT_ENABLED", "1")),
-        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Empty: a SQLite file every worker shares (web/limit_store.py); redis://… across machines.
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", ""),
         # Per address. One kelurahan office behind one NAT registers up to ~200 people and looks
         # up as many in an hour (docs/deploy.md, "Rate limits"); logged-in staff are never limited.
         "LIMIT_REGISTER": env("LIMIT_REGISTER", "60/minute;600/hour"),
@@ -41,6 +42,12 @@ def from_environment(instance_path):
         "SMS_SESSION_MINUTES": int(env("SMS_SESSION_MINUTES", "30")),
         "SMS_MAX_ATTEMPTS": int(env("SMS_MAX_ATTEMPTS", "5")),
         "SMS_RETRY_SECONDS": int(env("SMS_RETRY_SECONDS", "30")),
+        # Messages per second of the one sending number or Messaging Service: a long code sends
+        # about 1/s, and Twilio drops (30001) what waits in its queue too long, so we keep the queue.
+        "SMS_RATE_PER_SECOND": float(env("SMS_RATE_PER_SECOND", "1")),
+        # Twilio's price of one outbound segment to Indonesia (console: Pricing), for the estimate.
+        "SMS_SEGMENT_PRICE": float(env("SMS_SEGMENT_PRICE", "0.40")),
+        "SMS_PRICE_CURRENCY": env("SMS_PRICE_CURRENCY", "USD"),
         # Staff sessions end after this long, or after STAFF_IDLE_MINUTES without a request.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=int(env("STAFF_SESSION_HOURS", "8"))),
         "STAFF_IDLE_MINUTES": int(env("STAFF_IDLE_MINUTES", "30")),

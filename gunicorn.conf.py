@@ -2,9 +2,21 @@
 # The path only (%(U)s), never the query string, so no personal data reaches the access log.
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-worker_class = "gthread"
+# gunicorn's gthread worker, with our own Indonesian page for what gunicorn refuses (414, 431, 400).
+worker_class = "web.gunicorn_worker.Worker"
 threads = 4
 timeout = 30
 graceful_timeout = 10
 # gunicorn's control socket has one default path for all servers; tests run several at once.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Refuse to start several workers on per-process rate-limit counters (each would allow the
+    whole limit); the default store is shared (web/limit_store.py)."""
+    import config
+
+    uri = config.from_environment("instance")["RATELIMIT_STORAGE_URI"]
+    if server.cfg.workers > 1 and (uri or "").startswith("memory://"):
+        raise SystemExit(f"RATELIMIT_STORAGE_URI=memory:// counts per worker; with "
+                         f"{server.cfg.workers} workers leave it empty or use redis://")

@@ -268,6 +268,17 @@ class AuditEvent(BaseModel):
     detail = JSONField(null=True)
 
 
+# Outbox statuses (ours, then Twilio's delivery statuses) grouped as the dashboard counts them.
+OUTBOX_GROUPS = {
+    "waiting": ("pending", "claimed"),
+    "sent": ("accepted", "scheduled", "queued", "sending", "sent"),
+    "delivered": ("delivered", "read"),
+    "failed": ("failed", "undelivered", "canceled"),
+    "not_sent": ("skipped", "logged"),  # opted out, or no Twilio credentials (written to the log)
+}
+OUTBOX_GROUP_OF = {status: group for group, statuses in OUTBOX_GROUPS.items() for status in statuses}
+
+
 class OutboxMessage(BaseModel):
     """An SMS to send, written in the same transaction as the change that causes it."""
 
@@ -283,9 +294,23 @@ class OutboxMessage(BaseModel):
     sid = CharField(max_length=40, null=True, index=True)
     error = TextField(null=True)
     sent_at = DateTimeField(null=True)
+    segments = IntegerField(null=True)  # parts Twilio bills for the text we sent (sms/gsm.py)
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False),)
+
+    @classmethod
+    def summary(cls, price_per_segment):
+        """{group: messages} of OUTBOX_GROUPS, 'segments' Twilio took (recorded at send) and
+        'cost' = segments × price_per_segment (configured currency); unknown statuses count as sent."""
+        figures = dict.fromkeys(OUTBOX_GROUPS, 0) | {"segments": 0}
+        query = (cls.select(cls.status, fn.COUNT(cls.id), fn.SUM(cls.segments))
+                 .group_by(cls.status))
+        for status, n, billed in query.tuples():
+            figures[OUTBOX_GROUP_OF.get(status, "sent")] += n
+            figures["segments"] += int(billed or 0)
+        figures["cost"] = figures["segments"] * price_per_segment
+        return figures
 
 
 class SmsInbound(BaseModel):

@@ -19,7 +19,15 @@ from core.seats import (
     release_seat,
 )
 from core.validation import validate
-from models import SEAT_STATUSES, OutboxMessage, Pool, ProgramYear, Registration, db, now
+from models import (
+    SEAT_STATUSES,
+    OutboxMessage,
+    Pool,
+    ProgramYear,
+    Registration,
+    db,
+    now,
+)
 
 CANCELLABLE = ("waitlisted", "pending", "approved")
 REJECTABLE = ("waitlisted", "pending", "approved")

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from models import db
-from sms.sender import drain, make_client
+from sms.sender import drain, make_client, make_pacer
 
 sms_cli = AppGroup("sms", help="The SMS door: send the outbox of notifications.")
 log = logging.getLogger("jaring.sms")
@@ -45,11 +45,13 @@ def worker(interval, batch):
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     client = make_client(current_app.config)
+    # One pacer for the worker's life: the pace holds across polls; SIGTERM cuts a wait short.
+    pacer = make_pacer(current_app.config, sleep=stop.wait)
     log.info("sms worker started, polling every %ss", interval)
     while not stop.is_set():
         try:
             with db.connection_context():
-                counts = drain(client, limit=batch)
+                counts = drain(client, limit=batch, pacer=pacer)
         except Exception as e:  # noqa: BLE001 - a database hiccup must not end the worker
             # The class only: a database error's text can quote the values (personal data).
             log.error("sms worker: drain failed (%s); trying again", type(e).__name__)

@@ -1,7 +1,7 @@
 """One inbound SMS in, one reply out: exactly once per MessageSid, through the quota core."""
 import time
 
-from peewee import IntegrityError, OperationalError
+from peewee import OperationalError
 
 from core.identity import normalize_phone
 from models import SmsInbound, SmsOptOut, SmsSession, db
@@ -30,10 +30,10 @@ def answer(phone, body, sid=None):
                 if seen is not None:
                     return seen
                 reply = dispatch(phone, command)
-                if sid:
-                    SmsInbound.create(sid=sid, phone=phone, reply=reply)
+                if sid and not keep(sid, phone, reply):
+                    raise HandledElsewhere  # undo this copy's effects
                 return reply
-        except IntegrityError:
+        except HandledElsewhere:
             continue  # a copy of this message was handled by another worker at the same moment
         except OperationalError:
             time.sleep(0.05)  # locked for too long, or PostgreSQL picked this one to break a deadlock
@@ -60,13 +60,25 @@ def reads_only(command, phone):
 def remember(sid, phone, reply):
     """Store the reply given to sid; if a copy of the message was faster, give its reply."""
     if sid:
-        try:
-            # A transaction, not a bare INSERT: on SQLite it queues for the write lock (database.py).
-            with db.atomic():
-                SmsInbound.create(sid=sid, phone=phone, reply=reply)
-        except IntegrityError:
-            return stored(sid) or reply
+        # A transaction, not a bare INSERT: on SQLite it queues for the write lock (database.py).
+        with db.atomic():
+            if not keep(sid, phone, reply):
+                return stored(sid) or reply
     return reply
+
+
+class HandledElsewhere(Exception):
+    """Another worker stored this MessageSid first."""
+
+
+def keep(sid, phone, reply):
+    """Store the reply given to sid; False when a copy was stored first.
+
+    The INSERT skips a conflict rather than fail: PostgreSQL logs a refused statement whole, and
+    this one holds the phone and the reply.
+    """
+    query = SmsInbound.insert(sid=sid, phone=phone, reply=reply).on_conflict_ignore()
+    return db.execute(query).rowcount == 1
 
 
 def dispatch(phone, command):

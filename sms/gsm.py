@@ -63,3 +63,23 @@ def clip(text, limit):
         out.append(ch)
         used += size
     return "".join(out).rstrip() + ".."
+
+
+def segments(text):
+    """(SMS segments text is billed as, 'gsm7' or 'ucs2'): GSM-7 160 septets alone or 153 per part,
+    UCS-2 (one character outside GSM-7 is enough) 70 UTF-16 units alone or 67 per part."""
+    if gsm7_length(text) is not None:
+        return _parts([2 if ch in EXTENDED else 1 for ch in text], 160, 153), "gsm7"
+    return _parts([2 if ord(ch) > 0xFFFF else 1 for ch in text], 70, 67), "ucs2"
+
+
+def _parts(sizes, alone, per_part):
+    # A character never straddles two parts (an escaped GSM-7 one, a UTF-16 surrogate pair).
+    if sum(sizes) <= alone:
+        return 1
+    count, used = 1, 0
+    for size in sizes:
+        if used + size > per_part:
+            count, used = count + 1, 0
+        used += size
+    return count

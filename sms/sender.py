@@ -1,6 +1,12 @@
-"""The outbox sender: render each queued notification and deliver it through Twilio's REST API."""
+"""The outbox sender: render each queued notification and deliver it through Twilio's REST API,
+paced to the sending number's rate, retrying only what Twilio says may succeed later.
+
+Delivery is at least once (docs/reliability.md): a row is marked 'claimed' before the API call, so
+a sender killed after Twilio accepted a message but before the SID was written sends it again
+once the lease runs out."""
 import datetime as dt
 import logging
+import time
 from collections import Counter
 
 from flask import current_app
@@ -9,11 +15,19 @@ from twilio.rest import Client
 
 from models import OutboxMessage, SmsOptOut, db, now
 from sms import replies
+from sms.gsm import segments
 
 log = logging.getLogger("jaring.sms")
 STATUS_PATH = "/sms/twilio/status"
 LEASE = dt.timedelta(minutes=5)  # a row whose sender died while sending is tried again after this
 UNSUBSCRIBED = "21610"  # Twilio: this phone replied STOP to our number
+# Twilio error codes that may succeed later: queue overflow (30001), handset unreachable or unknown
+# for now (30003, 30005), carrier hiccups (30008), rate limits (20429, 14107), Twilio down (20500,
+# 20503). Anything else Twilio refuses with a 4xx is definite: 21211 invalid number, 21614 not a
+# mobile, 21610 opted out, 21612/21408 no route or region, 30004/30006/30007 blocked or landline.
+RETRYABLE = frozenset({"30001", "30003", "30005", "30008", "20429", "14107", "20500", "20503"})
+DEFINITE = frozenset({"21610", "21211", "21614", "21612", "21408", "21606", "21617", "30004",
+                      "30006", "30007"})
 # Twilio's delivery statuses in the order they happen; a late report never moves a row back.
 PROGRESS = {"claimed": 0, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
             "delivered": 5, "undelivered": 5, "failed": 5, "canceled": 5, "read": 6}
@@ -26,17 +40,45 @@ def make_client(config):
     return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"])
 
 
-def drain(client=None, limit=100):
-    """Send each due outbox row once (at most `limit`); count the outcomes."""
+class Pacer:
+    """Spaces API calls 1/per_second seconds apart on `clock` (seconds); `sleep(s)` waits and
+    returns True when told to stop (threading.Event.wait), so a worker stops between messages."""
+
+    def __init__(self, per_second, clock=time.monotonic, sleep=None):
+        self.interval, self.clock = 1.0 / per_second, clock
+        self.sleep = sleep or (lambda seconds: time.sleep(seconds) or False)
+        self.next_at, self.stopped = None, False
+
+    def wait(self):
+        """Block until the next call may start; False (and stopped) if told to stop meanwhile."""
+        if self.next_at is not None and self.clock() < self.next_at:
+            if self.sleep(self.next_at - self.clock()) or self.clock() < self.next_at - 1e-9:
+                self.stopped = True
+                return False
+        self.next_at = max(self.clock(), self.next_at or 0) + self.interval
+        return True
+
+
+def make_pacer(config, sleep=None):
+    """The pace of the one sending number or Messaging Service: SMS_RATE_PER_SECOND."""
+    return Pacer(config.get("SMS_RATE_PER_SECOND", 1.0), sleep=sleep)
+
+
+def drain(client=None, limit=100, pacer=None):
+    """Send each due outbox row once (at most `limit`), paced; count the outcomes."""
     config = current_app.config
     client = client if client is not None else make_client(config)
+    pacer = pacer or make_pacer(config)
     counts = Counter()
-    due = OutboxMessage.select(OutboxMessage.id).where(
+    due = list(OutboxMessage.select().where(
         OutboxMessage.status.in_(("pending", "claimed")) & (OutboxMessage.next_attempt_at <= now())
-    ).order_by(OutboxMessage.id).limit(limit)
-    for row_id in [row.id for row in due]:
-        if claim(row_id):
-            counts[deliver(OutboxMessage.get_by_id(row_id), client, config)] += 1
+    ).order_by(OutboxMessage.id).limit(limit))
+    for row in due:
+        if pacer.stopped:
+            break
+        if claim(row.id):
+            row.attempts += 1  # as claim() counted it in the table
+            counts[deliver(row, client, config, pacer)] += 1
     return counts
 
 
@@ -58,7 +100,7 @@ def render(row):
     return replies.notice(row.kind, **values)
 
 
-def deliver(row, client, config):
+def deliver(row, client, config, pacer=None):
     """Send one claimed row, or skip, log or schedule it again; return what happened."""
     if SmsOptOut.select().where(SmsOptOut.phone == row.phone).exists():
         return finish(row, "skipped")
@@ -71,6 +113,8 @@ def deliver(row, client, config):
         return finish(row, "logged")
     sender = config["TWILIO_FROM"]
     origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
+    if pacer is not None and not pacer.wait():
+        return release(row)
     try:
         message = client.messages.create(
             to=row.phone, body=body, status_callback=config["PUBLIC_BASE_URL"] + STATUS_PATH,
@@ -80,32 +124,54 @@ def deliver(row, client, config):
     except Exception as e:  # noqa: BLE001 - network and client errors: try again later
         return failed(row, config, None, type(e).__name__)
     log.info("outbox %s kind %s handed to Twilio as %s", row.id, row.kind, message.sid)
-    finish(row, (message.status or "queued")[:12], sid=message.sid)
+    finish(row, (message.status or "queued")[:12], sid=message.sid, segments=segments(body)[0])
     return "sent"
 
 
+def retryable(http_status, code):
+    """Whether a refused send may succeed later: a retryable Twilio code, no answer at all
+    (network), 429 or 5xx; never a definite code or another 4xx."""
+    if code in DEFINITE:
+        return False
+    if code in RETRYABLE or http_status is None:
+        return True
+    return http_status == 429 or http_status >= 500
+
+
 def failed(row, config, http_status, code):
-    """After a failed send: give up (4xx, or too many tries) or try again later, backing off."""
+    """After a failed send: give up (definite, or too many tries) or try again later, backing off."""
     error = f"HTTP {http_status} code {code}" if http_status else f"error {code}"
     log.warning("outbox %s kind %s not sent (%s), attempt %s", row.id, row.kind, error, row.attempts)
     if code == UNSUBSCRIBED:
         SmsOptOut.insert(phone=row.phone).on_conflict_ignore().execute()
         return finish(row, "skipped", error=error)
-    permanent = http_status is not None and 400 <= http_status < 500 and http_status != 429
-    if permanent or row.attempts >= config.get("SMS_MAX_ATTEMPTS", 5):
+    if not retryable(http_status, code) or row.attempts >= config.get("SMS_MAX_ATTEMPTS", 5):
         return finish(row, "failed", error=error)
-    delay = min(config.get("SMS_RETRY_SECONDS", 30) * 2 ** (row.attempts - 1), 3600)
-    OutboxMessage.update(status="pending", error=error,
-                         next_attempt_at=now() + dt.timedelta(seconds=delay)).where(
-        OutboxMessage.id == row.id).execute()
+    schedule_retry(row.id, row.attempts, config, error)
     return "retry"
 
 
-def finish(row, status, sid=None, error=None):
+def schedule_retry(row_id, attempts, config, error):
+    """Put a row back in the queue after SMS_RETRY_SECONDS, doubling per attempt (at most 1 h)."""
+    delay = min(config.get("SMS_RETRY_SECONDS", 30) * 2 ** (attempts - 1), 3600)
+    OutboxMessage.update(status="pending", error=error, sid=None,
+                         next_attempt_at=now() + dt.timedelta(seconds=delay)).where(
+        OutboxMessage.id == row_id).execute()
+
+
+def release(row):
+    """Give back a claimed row this sender stopped before sending (its try does not count)."""
+    OutboxMessage.update(status="pending", attempts=OutboxMessage.attempts - 1,
+                         next_attempt_at=now()).where(OutboxMessage.id == row.id).execute()
+    return "released"
+
+
+def finish(row, status, sid=None, error=None, segments=None):
     """Record how a row ended up; return its status for the counts."""
     values = {OutboxMessage.status: status, OutboxMessage.error: error}
     if sid or status == "logged":
-        values.update({OutboxMessage.sid: sid, OutboxMessage.sent_at: now()})
+        values.update({OutboxMessage.sid: sid, OutboxMessage.sent_at: now(),
+                       OutboxMessage.segments: segments})
     OutboxMessage.update(values).where(OutboxMessage.id == row.id).execute()
     return status
 
@@ -120,6 +186,11 @@ def record_status(sid, status, error_code=""):
         if row is None or PROGRESS.get(status, 0) < PROGRESS.get(row.status, 0):
             return False
         error = f"code {error_code[:10]}" if error_code else row.error
+        if (status in ("undelivered", "failed") and error_code in RETRYABLE
+                and row.attempts < current_app.config.get("SMS_MAX_ATTEMPTS", 5)):
+            # Twilio dropped it (queue overflow, handset off): it never arrived, so send it again.
+            schedule_retry(row.id, row.attempts, current_app.config, error)
+            return True
         OutboxMessage.update(status=status, error=error).where(OutboxMessage.id == row.id).execute()
         if error_code == UNSUBSCRIBED:
             SmsOptOut.insert(phone=row.phone).on_conflict_ignore().execute()

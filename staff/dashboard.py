@@ -1,11 +1,11 @@
 """The program at a glance: seats per pool, waiting list, registrations by day, place, work, channel."""
 import datetime as dt
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from peewee import SQL, fn
 
-from models import Pool, ProgramYear, Registration, now
+from models import OutboxMessage, Pool, ProgramYear, Registration, now
 from staff import bp
 from staff.charts import columns, hbars
 from staff.listing import CHANNELS, Choices
@@ -85,5 +85,8 @@ def dashboard():
         hbars("channel", _("Pendaftaran per jalur"),
               [(str(CHANNELS.get(c, c)), n) for c, n in totals(by_channel).items()], _("Pendaftaran")),
     ]
+    config = current_app.config
+    sms = OutboxMessage.summary(config["SMS_SEGMENT_PRICE"])
     return render_template("staff/dashboard.html", charts=charts, pools=pools, statuses=statuses,
-                           year=year, total=sum(statuses.values()))
+                           year=year, total=sum(statuses.values()), sms=sms,
+                           price=config["SMS_SEGMENT_PRICE"], currency=config["SMS_PRICE_CURRENCY"])

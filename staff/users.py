@@ -1,8 +1,6 @@
 """Staff accounts: the rules for username, role, place and password; create and change (CLI and pages)."""
 import re
 
-from peewee import IntegrityError
-
 from core import journal
 from models import Occupation, Region, StaffUser, db
 from staff.auth import hash_password
@@ -54,13 +52,17 @@ def create(username, role, password, actor, kelurahan=None, agency=None):
         errors["password"] = err
     if errors:
         return errors, None
-    try:
-        with db.atomic():
-            user = StaffUser.create(username=username, role=role, password_hash=hash_password(password),
-                                    **place)
-            journal.audit(actor, "account_create", after=role, username=username, **place)
-    except IntegrityError:  # the username was taken, which made the insert fail
+    # Never by a refused INSERT: PostgreSQL would log the failing statement, password hash and all.
+    if StaffUser.select().where(StaffUser.username == username).exists():
         return {"username": "username_taken"}, None
+    password_hash = hash_password(password)
+    with db.atomic():
+        StaffUser.insert(username=username, role=role, password_hash=password_hash,
+                         **place).on_conflict_ignore().execute()
+        user = StaffUser.get_or_none(StaffUser.username == username)
+        if user is None or user.password_hash != password_hash:  # taken meanwhile by another
+            return {"username": "username_taken"}, None
+        journal.audit(actor, "account_create", after=role, username=username, **place)
     return {}, user
 
 

@@ -28,7 +28,8 @@ class LiveServer:
 
     def __enter__(self):
         env = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY="live-test",
-                   RATELIMIT_ENABLED="0", PUBLIC_BASE_URL=self.base_url, **self.extra_env)
+                   RATELIMIT_ENABLED="0", PUBLIC_BASE_URL=self.base_url)
+        env.update(self.extra_env)  # may turn the rate limits on
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"gunicorn-{self.port}.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",

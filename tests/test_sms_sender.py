@@ -156,9 +156,25 @@ def test_an_undelivered_report_keeps_twilios_error_code(sms_app, db_context, twi
     register_on_web(sms_app)
     drain(client)
     sid = OutboxMessage.get().sid
-    signed_post(sms_app.test_client(), "/sms/twilio/status", status_form(sid, "undelivered", "30005"))
+    signed_post(sms_app.test_client(), "/sms/twilio/status", status_form(sid, "undelivered", "30006"))
     row = OutboxMessage.get()
-    assert (row.status, row.error) == ("undelivered", "code 30005")
+    assert (row.status, row.error) == ("undelivered", "code 30006")
+    push_clock(row)
+    assert drain(client) == {} and len(http.requests) == 1  # a landline: never sent again
+
+
+def test_a_message_twilio_dropped_from_its_queue_is_sent_again(sms_app, db_context, twilio):
+    http, client = twilio
+    register_on_web(sms_app)
+    drain(client)
+    sid = OutboxMessage.get().sid
+    signed_post(sms_app.test_client(), "/sms/twilio/status", status_form(sid, "failed", "30001"))
+    row = OutboxMessage.get()
+    assert (row.status, row.sid, row.error) == ("pending", None, "code 30001")
+    push_clock(row)
+    assert drain(client) == {"sent": 1} and len(http.requests) == 2
+    late = signed_post(sms_app.test_client(), "/sms/twilio/status", status_form(sid, "failed", "30001"))
+    assert late.status_code == 204 and OutboxMessage.get().status == "queued"  # the old SID is gone
 
 
 def test_unsigned_or_unknown_status_reports_change_nothing(sms_app, db_context, twilio):
@@ -227,3 +243,16 @@ def test_flask_sms_worker_keeps_sending_and_stops_on_sigterm(sms_app, db_context
             worker.kill()
     assert worker.returncode == 0 and "sms worker stopped" in output
     assert "81234567890" not in output
+
+
+def test_a_sender_told_to_stop_while_pacing_gives_the_row_back_unsent(sms_app, db_context, twilio):
+    from sms.sender import Pacer
+    http, client = twilio
+    register_on_web(sms_app, 1)
+    register_on_web(sms_app, 2, "081234567891")
+    # The second send must wait a second; SIGTERM (sleep answers True) arrives during that wait.
+    pacer = Pacer(1.0, clock=lambda: 0.0, sleep=lambda seconds: True)
+    assert drain(client, pacer=pacer) == {"sent": 1, "released": 1}
+    second = OutboxMessage.select().order_by(OutboxMessage.id.desc()).get()
+    assert (second.status, second.attempts, len(http.requests)) == ("pending", 0, 1)
+    assert drain(client) == {"sent": 1} and len(http.requests) == 2

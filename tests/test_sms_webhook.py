@@ -34,7 +34,11 @@ def test_unsigned_or_badly_signed_message_is_refused_and_nothing_stored(sms_app,
     client = sms_app.test_client()
     form = twilio_form(f"DAFTAR#{make_nik(1)}#Budi Santoso#1#Manggar")
     response = client.post("/sms/twilio", data=form, headers=headers)
-    assert response.status_code == 403
+    # Nobody reads a page here: an empty body, never an English (or any) HTML error page.
+    assert response.status_code == 403 and response.data == b""
+    status = client.post("/sms/twilio/status", data={"MessageSid": "SM1", "MessageStatus": "sent"},
+                         headers=headers)
+    assert status.status_code == 403 and status.data == b""
     assert SmsInbound.select().count() == 0 and SmsSession.select().count() == 0
 
 

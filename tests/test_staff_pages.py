@@ -252,3 +252,19 @@ def test_the_simulator_refuses_a_bad_phone_or_an_empty_text(admin, data, message
     response = admin.post("/staff/simulator", data=data)
     assert response.status_code == 422 and message in text(response)
     assert SmsInbound.select().count() == 0
+
+
+def test_the_dashboard_counts_notifications_and_estimates_their_cost(admin, staff_app):
+    from models import OutboxMessage
+    staff_app.config.update(SMS_SEGMENT_PRICE=0.25, SMS_PRICE_CURRENCY="USD")
+    rows = [("pending", None), ("claimed", None), ("queued", 1), ("sent", 2), ("delivered", 1),
+            ("delivered", 3), ("undelivered", 1), ("failed", None), ("skipped", None)]
+    OutboxMessage.insert_many([{"phone": f"+6281200000{i:03d}", "kind": "approved", "status": status,
+                                "segments": segments} for i, (status, segments) in enumerate(rows)]
+                              ).execute()
+    page = text(admin.get("/staff/dasbor"))
+    stats = re.search(r'<ul class="stats" id="sms-stats">(.*?)</ul>', page, re.S).group(1)
+    found = dict((label, int(n)) for n, label in re.findall(r"<strong>(\d+)</strong> ([^<(]+)", stats))
+    assert found == {"menunggu dikirim": 2, "terkirim ke Twilio": 2, "diterima ponsel": 2, "gagal": 2,
+                     "tidak dikirim ": 1}
+    assert "Perkiraan biaya: 2.00 USD (8 segmen × 0.25)" in page
