@@ -77,13 +77,9 @@ def parse_date(text, today=None):
 
 
 def compact(digits):
-    """Eight digits: day-month-year (as the KTP), or year-month-day when only that one is a date."""
-    readings = []
-    for year, month, day in ((digits[4:], digits[2:4], digits[:2]), (digits[:4], digits[4:6], digits[6:])):
-        try:
-            readings.append(make(int(year), int(month), int(day)))
-        except DateError:
-            pass
-    if len(readings) != 1:  # neither, or both (truly ambiguous)
-        raise DateError("date_format" if not readings else "date_ambiguous")
-    return readings[0]
+    """Eight digits: day-month-year (as the KTP), else year-month-day. Never both: a year from 1900
+    puts 19 or 20 where the other reading's month goes."""
+    try:
+        return make(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+    except DateError:
+        return make(int(digits[:4]), int(digits[4:6]), int(digits[6:]))

@@ -59,8 +59,7 @@ def check_name(text):
 
 def parse_birth_date(text, today=None):
     """Return (date, None) for a birth date as people write it, or (None, error key):
-    'birth_date_required', 'birth_date_format', 'birth_date_impossible', 'birth_date_order'
-    or 'birth_date_ambiguous'."""
+    'birth_date_required', 'birth_date_format', 'birth_date_impossible' or 'birth_date_order'."""
     try:
         return parse_date(text, today), None
     except DateError as e:

@@ -50,6 +50,11 @@ TEXTS = {
         "more": " (+{n} lagi)",
         "started_short": "SMS Jaring aktif lagi. Pendaftaran Anda belum selesai.",
         "session_help_short": "Anda sedang mendaftar; ketik BATAL untuk berhenti.",
+        "date_hint": "Tanggal lahir tidak terbaca. Tulis seperti di KTP (tanggal-bulan-tahun): "
+                     "CEK <NIK> 12-03-1985",
+        "not_found_date": "Data tidak ditemukan. Periksa NIK dan tanggal lahir (tanggal-bulan-"
+                          "tahun), atau ketik CEK <kode> <NIK>.",
+        "status_nik": "NIK ...{nik}: {status}.",
     },
     "en": {
         "help": "Jaring: free BPJS TK cover. Text REGISTER to apply, CHECK for status, "
@@ -98,6 +103,11 @@ TEXTS = {
         "more": " (+{n} more)",
         "started_short": "Jaring texts are on again. Your registration is not finished.",
         "session_help_short": "You are registering; text BATAL to stop.",
+        "date_hint": "Birth date unreadable. Write it as on the KTP (day-month-year): "
+                     "CHECK <NIK> 12-03-1985",
+        "not_found_date": "Not found. Check the NIK and birth date (day-month-year), or text "
+                          "CHECK <code> <NIK>.",
+        "status_nik": "NIK ...{nik}: {status}.",
     },
 }
 

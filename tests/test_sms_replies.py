@@ -26,7 +26,7 @@ LONGEST = {
 MAX_RULES = {"max_age": 100, "min_age": 100, "max_niks_per_phone": 100}
 # Keys only the web form can produce: the SMS door takes the birth date from the NIK.
 WEB_ONLY = {"birth_date_required", "birth_date_format", "birth_date_mismatch",
-            "birth_date_impossible", "birth_date_order", "birth_date_ambiguous",
+            "birth_date_impossible", "birth_date_order",
             "lookup_incomplete", "confirm_required", "form_expired",
             *(key for key in messages.ERRORS if key.startswith("http_"))}
 OUTBOX_KINDS = ("registered", "waitlisted", "promoted", "approved", "rejected", "enrolled",

@@ -14,7 +14,6 @@ ERRORS = {
     "birth_date_format": _l("Tanggal lahir tidak terbaca. Tulis seperti di KTP: tanggal-bulan-tahun, misalnya 12-03-1985 atau 12 Maret 1985."),
     "birth_date_impossible": _l("Tanggal lahir ini tidak ada di kalender. Periksa tanggal, bulan dan tahunnya (tanggal-bulan-tahun, misalnya 12-03-1985)."),
     "birth_date_order": _l("Tulis tanggal dulu, lalu bulan, lalu tahun, seperti di KTP: misalnya 25-03-1985."),
-    "birth_date_ambiguous": _l("Tanggal lahir ini bisa dibaca dua cara. Pakai tanda hubung: tanggal-bulan-tahun, misalnya 12-03-1985."),
     "birth_date_mismatch": _l("Tanggal lahir tidak sama dengan tanggal di NIK. Periksa lagi keduanya."),
     "age_too_old": _l("Program ini untuk pekerja berusia paling tinggi %(max_age)s tahun saat mendaftar."),
     "age_too_young": _l("Program ini untuk pekerja berusia paling rendah %(min_age)s tahun."),
