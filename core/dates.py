@@ -2,6 +2,7 @@
 import datetime as dt
 import re
 
+from core import clock
 from core.text import plain
 
 # Indonesian and English month names and their usual short forms (old spellings too).
@@ -55,7 +56,7 @@ def make(year, month, day):
 def parse_date(text, today=None):
     """Read a date typed as 12-03-1985, 12/03/1985, 12.03.1985, 12 03 1985, 12031985, 1985-03-12,
     12 Maret 1985, 12 Mar 85 or March 12, 1985; raise DateError('date_required' or a code above)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     value = plain(text).lower()
     if not value:
         raise DateError("date_required")

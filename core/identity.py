@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from core import clock
 from core.text import plain
 
 NIK_RE = re.compile(r"^[0-9]{16}$")
@@ -55,7 +56,7 @@ def parse_nik(text, today=None):
     sex = "M"
     if day > 40:
         day, sex = day - 40, "F"
-    today = today or dt.date.today()
+    today = today or clock.today()
     # The two-digit year is the most recent one that is not in the future.
     year = 2000 + yy
     try:

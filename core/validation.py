@@ -3,6 +3,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from core import clock
 from core.dates import DateError, parse_date
 from core.identity import NikError, age_on, check_phone, parse_nik
 from core.text import plain
@@ -89,7 +90,7 @@ def find_region(code):
 
 def validate(applicant, rules, today=None, birth_from_nik=False):
     """Return (errors {field: key}, Clean or None) for an application."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     errors = {}
     nik = None
     try:
