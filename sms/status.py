@@ -86,11 +86,12 @@ def nik_and_date(tokens):
 
 
 def status_by_date(nik, date_text, lang):
-    """CEK <NIK> <birth date>: the status only, as on the web (the code goes to its own phone)."""
+    """CEK <NIK> <birth date>: only whether a registration exists, as on the web (anyone with a
+    KTP copy knows both; the status needs the code, or the phone that registered)."""
     birth, key = parse_birth_date(date_text)
     if key:  # a date we cannot read is said to be so, never answered as "not found"
         return replies.say("date_hint", lang)
     reg = quota.find_own(nik, birth_date=birth)
     if reg is None:
         return replies.say("not_found_date", lang)
-    return replies.say("status_nik", lang, nik=mask_nik(reg.nik)[-4:], status=describe(reg, lang))
+    return replies.say("status_exists", lang, nik=mask_nik(reg.nik)[-4:])

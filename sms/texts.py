@@ -54,7 +54,8 @@ TEXTS = {
                      "CEK <NIK> 12-03-1985",
         "not_found_date": "Data tidak ditemukan. Periksa NIK dan tanggal lahir (tanggal-bulan-"
                           "tahun), atau ketik CEK <kode> <NIK>.",
-        "status_nik": "NIK ...{nik}: {status}.",
+        "status_exists": "Ada pendaftaran dengan NIK ...{nik}. Status lengkap: ketik CEK <kode> "
+                         "<NIK>, atau CEK dari HP yang dipakai saat daftar.",
     },
     "en": {
         "help": "Jaring: free BPJS TK cover. Text REGISTER to apply, CHECK for status, "
@@ -107,7 +108,8 @@ TEXTS = {
                      "CHECK <NIK> 12-03-1985",
         "not_found_date": "Not found. Check the NIK and birth date (day-month-year), or text "
                           "CHECK <code> <NIK>.",
-        "status_nik": "NIK ...{nik}: {status}.",
+        "status_exists": "There is a registration with NIK ...{nik}. Full status: text "
+                         "CHECK <code> <NIK>, or CHECK from the phone used to register.",
     },
 }
 
