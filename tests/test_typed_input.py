@@ -102,6 +102,24 @@ def test_web_form_accepts_niks_and_phones_with_phone_keyboard_spaces_and_dashes(
     assert (Registration.get().nik, Registration.get().phone) == (nik, "+6281200000001")
 
 
+def full_width(text):
+    """Text as a full-width (CJK) keyboard types it."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize("typed", ["{a}\u2013{b}", "{a}\u2011{b}", "{a}\u00a0{b}", "{a} {b}", "{full}",
+                                   "\u200b{a}{b}"])
+def test_status_and_sms_read_a_code_typed_on_a_phone_keyboard(client, sms_app, typed):
+    client.post("/daftar", data=form(1))
+    ref = Registration.get().ref
+    code = typed.format(a=ref[:4], b=ref[4:], full=full_width(ref))
+    response = client.post("/status", data={"nik": make_nik(1), "ref": code})
+    assert response.status_code == 303, page(response)
+    from tests.test_sms_support import Handset
+    reply = Handset(sms_app.test_client()).send(f"CEK {code} {make_nik(1)}")
+    assert "Budi Santoso: dapat tempat" in reply, reply
+
+
 @pytest.mark.parametrize("query", ["Ma\u2019ruf", "MA\u2018RUF A", "ma\u02bcruf\u00a0amin", "Ma'ruf"])
 def test_staff_search_folds_phone_keyboard_characters(staff_app, query):
     verifier = logged_in(staff_app, "vera", "verifier")
