@@ -37,6 +37,8 @@ def create_app(test_config=None):
         MAX_CONTENT_LENGTH=1024 * 1024,
         RATELIMIT_HEADERS_ENABLED=True,  # Retry-After on a 429
         HTMX_FILE=f"vendor/htmx-{HTMX_VERSION}.min.js",
+        # Flask-Babel's dates and times in the program's zone too; a wrong name fails at start.
+        BABEL_DEFAULT_TIMEZONE=config.program_zone().key,
     )
     if test_config:
         app.config.update(test_config)

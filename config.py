@@ -3,6 +3,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dotenv import load_dotenv
 
@@ -75,6 +76,12 @@ def rules_from_environment(env):
 
 
 DEFAULT_RULES = rules_from_environment(lambda key, default=None: default)
+
+
+def program_zone(env=os.environ.get):
+    """The program's time zone: every date and time a person sees or exports is in it (storage
+    stays UTC). Read at use, like the export settings; Balikpapan is WITA (UTC+8)."""
+    return ZoneInfo(env("JARING_TIMEZONE", "Asia/Makassar"))
 
 
 def export_settings(env=os.environ.get):

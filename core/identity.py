@@ -1,10 +1,12 @@
 """NIK and phone-number rules: parse, validate, normalise."""
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
+
+from core import clock
+from core.text import plain
 
 NIK_RE = re.compile(r"^[0-9]{16}$")
 
@@ -38,8 +40,9 @@ class NikError(ValueError):
 
 
 def clean_digits(text):
-    """Fold full-width digits to ASCII; drop spaces, dots and dashes typed between groups."""
-    return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", text or ""))
+    """Fold full-width digits and typographic dashes/spaces to ASCII; drop spaces, dots and dashes
+    typed between groups."""
+    return re.sub(r"[\s.\-]", "", plain(text))
 
 
 def parse_nik(text, today=None):
@@ -53,7 +56,7 @@ def parse_nik(text, today=None):
     sex = "M"
     if day > 40:
         day, sex = day - 40, "F"
-    today = today or dt.date.today()
+    today = today or clock.today()
     # The two-digit year is the most recent one that is not in the future.
     year = 2000 + yy
     try:
@@ -83,23 +86,45 @@ def age_on(birth_date, day):
     return years
 
 
+# How Indonesians write one mobile number: 0811-812-345, +62 811 812 345, 62811812345,
+# (0811) 812345, +62 (0) 811..., 0062 811...; groups split by spaces, dots, dashes or slashes.
+PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-/]+$")
+MOBILE = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def check_phone(text):
+    """Return (E.164 `+628…`, None) for an Indonesian mobile number, else (None, error key):
+    'phone_required', 'phone_landline' (SMS cannot reach it) or 'phone_invalid'."""
+    raw = plain(text)
+    if not raw:
+        return None, "phone_required"
+    if len(raw) > 32 or not PHONE_CHARS.match(raw):
+        return None, "phone_invalid"
+    digits = re.sub(r"[^0-9]", "", raw)
+    if raw.startswith("+") or digits.startswith("00"):
+        digits = digits.lstrip("0") if digits.startswith("00") else digits
+        if not digits.startswith("62"):
+            return None, "phone_invalid"  # another country's number
+        national = digits[2:]
+    elif digits.startswith(("628", "6208")):  # the country code without its +
+        national = digits[2:]
+    else:
+        national = digits
+    national = national[1:] if national.startswith("0") else national  # +62 (0) 811, 0811
+    try:
+        number = phonenumbers.parse("+62" + national, None)
+    except phonenumbers.NumberParseException:
+        return None, "phone_invalid"
+    if not phonenumbers.is_valid_number(number):
+        return None, "phone_invalid"
+    if phonenumbers.number_type(number) not in MOBILE:
+        return None, "phone_landline"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
 def normalize_phone(text):
     """Return an Indonesian mobile number in E.164 (`+628…`), or None if it is not one."""
-    raw = (text or "").strip()
-    if not raw or len(raw) > 32:
-        return None
-    try:
-        number = phonenumbers.parse(raw, "ID")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 62 or not phonenumbers.is_valid_number(number):
-        return None
-    if phonenumbers.number_type(number) not in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return check_phone(text)[0]
 
 
 def display_phone(e164):

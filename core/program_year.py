@@ -2,6 +2,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from core import clock
 from core.journal import audit
 from core.outcome import Outcome, retrying
 from core.reverification import carry_over
@@ -102,7 +103,7 @@ def window(today=None, year=None):
 
     The one rule of "open today": open by hand, not before opens_on, not after closes_on.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     year = ProgramYear.current() if year is None else year
     if year is None:
         return Window()
@@ -129,5 +130,5 @@ def first_year(today=None):
 
 def default_year(today=None):
     """The cover year being registered for: collection Sep-Nov is for next January."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return today.year + 1 if today.month >= 9 else today.year

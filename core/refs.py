@@ -1,6 +1,7 @@
 """Reference codes: short, random, unambiguous when read aloud; a row inserted under a fresh one."""
 import secrets
 
+from core.text import plain
 from models import Registration, db
 
 REF_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no look-alikes: 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G
@@ -15,7 +16,7 @@ def new_ref():
 
 def normalize_ref(text):
     """Upper-case a typed code and drop separators (`k7p3-qx9m` -> `K7P3QX9M`)."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:REF_LENGTH * 2]
+    return "".join(ch for ch in plain(text).upper() if ch.isalnum())[:REF_LENGTH * 2]
 
 
 def format_ref(ref):

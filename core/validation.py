@@ -1,10 +1,12 @@
 """Field rules for an application: what is wrong with each field, as message keys."""
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from core.identity import NikError, age_on, normalize_phone, parse_nik
+from core import clock
+from core.dates import DateError, parse_date
+from core.identity import NikError, age_on, check_phone, parse_nik
+from core.text import plain
 from models import Occupation, Region
 
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'\-,][^\W\d_]*)*\.?$")
@@ -18,7 +20,7 @@ class Applicant:
 
     nik: str = ""
     name: str = ""
-    birth_date: str = ""  # YYYY-MM-DD; empty means "take it from the NIK" (SMS door)
+    birth_date: str = ""  # as typed (core/dates.py reads it); empty means "take it from the NIK" (SMS door)
     phone: str = ""
     occupation: str = ""
     kelurahan: str = ""
@@ -40,9 +42,8 @@ class Clean:
 
 
 def clean_name(text):
-    """Fold whitespace and Unicode forms; return '' for nothing."""
-    text = unicodedata.normalize("NFC", text or "")
-    return " ".join(text.split())
+    """Fold phone-keyboard apostrophes, dashes and spaces (core/text.py); return '' for nothing."""
+    return plain(text)
 
 
 def check_name(text):
@@ -57,21 +58,20 @@ def check_name(text):
     return None
 
 
-def parse_birth_date(text):
-    """A YYYY-MM-DD date, or None."""
+def parse_birth_date(text, today=None):
+    """Return (date, None) for a birth date as people write it, or (None, error key):
+    'birth_date_required', 'birth_date_format', 'birth_date_impossible' or 'birth_date_order'."""
     try:
-        return dt.date.fromisoformat((text or "").strip()[:10]) if len((text or "").strip()) == 10 else None
-    except ValueError:
-        return None
+        return parse_date(text, today), None
+    except DateError as e:
+        return None, "birth_" + e.code
 
 
-def check_birth_date(text, nik):
+def check_birth_date(text, nik, today=None):
     """Return (date, error key): the date given must agree with the NIK's day and month."""
-    if not (text or "").strip():
-        return None, "birth_date_required"
-    given = parse_birth_date(text)
-    if given is None:
-        return None, "birth_date_format"
+    given, err = parse_birth_date(text, today)
+    if err:
+        return None, err
     if nik is not None and (given.day, given.month, given.year % 100) != (
             nik.birth_date.day, nik.birth_date.month, nik.birth_date.year % 100):
         return given, "birth_date_mismatch"
@@ -90,7 +90,7 @@ def find_region(code):
 
 def validate(applicant, rules, today=None, birth_from_nik=False):
     """Return (errors {field: key}, Clean or None) for an application."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     errors = {}
     nik = None
     try:
@@ -102,12 +102,12 @@ def validate(applicant, rules, today=None, birth_from_nik=False):
     if birth_from_nik:
         birth = nik.birth_date if nik else None
     else:
-        birth, err = check_birth_date(applicant.birth_date, nik)
+        birth, err = check_birth_date(applicant.birth_date, nik, today)
         if err:
             errors["birth_date"] = err
-    phone = normalize_phone(applicant.phone)
-    if phone is None:
-        errors["phone"] = "phone_required" if not (applicant.phone or "").strip() else "phone_invalid"
+    phone, err = check_phone(applicant.phone)
+    if err:
+        errors["phone"] = err
     occupation = Occupation.get_or_none(Occupation.code == (applicant.occupation or "").strip())
     if occupation is None:
         errors["occupation"] = "occupation_required" if not applicant.occupation else "occupation_invalid"

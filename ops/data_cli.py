@@ -24,7 +24,9 @@ def bar(total, unit):
 def export_command(kind, summary):
     """A `flask export <kind>` command."""
     @export_cli.command(kind, help=f"Write {summary} as CSV or XLSX.")
-    @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+    @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="csv",
+                  help="csv: for Excel (BOM, NIK and dates kept as text); csv-plain: bare UTF-8 "
+                       "for machines; xlsx.")
     @click.option("--output", "-o", default="-", help="File to write ('-' = stdout).")
     @click.option("--columns", help=f"Comma-separated keys (default: ${exports.ENV[kind]} or "
                   f"{','.join(exports.DEFAULTS[kind])}). Known: {', '.join(exports.COLUMNS)}.")
@@ -36,7 +38,7 @@ def export_command(kind, summary):
             raise click.BadParameter(str(error), param_hint="--columns")
         with db.connection_context():
             total = exports.count_rows(kind, year)
-            writer = exports.write_csv if fmt == "csv" else exports.write_xlsx
+            writer = exports.writer_for(fmt)
             # atomic: the file appears only once it is complete.
             with bar(total, "rows") as progress, \
                     click.open_file(output, "wb", atomic=output != "-") as out:

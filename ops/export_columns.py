@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from config import export_settings
+from core.clock import local
 from core.identity import mask_nik
 from models import Occupation, Region
 
@@ -44,7 +45,8 @@ COLUMNS = {
     "kpj": Column("NO KPJ", lambda r, n: r.kpj or ""),
     "status": Column("STATUS", lambda r, n: r.status),
     "kanal": Column("KANAL", lambda r, n: r.channel),
-    "tgl_daftar": Column("TANGGAL DAFTAR", lambda r, n: r.created_at.strftime(DATE)),
+    # The day in the program's time zone: 06:30 WITA on 1 December is 22:30 UTC on 30 November.
+    "tgl_daftar": Column("TANGGAL DAFTAR", lambda r, n: local(r.created_at).strftime(DATE)),
 }
 DEFAULTS = {
     "bpjs": ("nik", "nama", "tgl_lahir", "jenis_kelamin", "no_hp", "kelurahan", "kecamatan",

@@ -1,6 +1,8 @@
 """Exports: approved registrations for BPJS collective registration, and the decree list."""
 import csv
+import functools
 import io
+import re
 import tempfile
 
 from openpyxl import Workbook
@@ -14,6 +16,14 @@ from models import Registration
 from ops.export_columns import COLUMNS, DEFAULTS, ENV, Names, columns_for  # noqa: F401 (the registry)
 
 BATCH = 2000
+# "csv" is the file staff double-click: Excel reads it as UTF-8 only after a byte-order mark, and
+# turns digit strings into numbers (NIK 6.47E+15, phone without its 0) and 01-12-2025 into a date
+# of its own locale. `="6471…"` is a formula whose value is that exact text, in Excel, LibreOffice
+# and Google Sheets; a leading tab or apostrophe would stay part of the value (a NIK no longer
+# matches when copied or looked up). "csv-plain" is the same table as bare UTF-8 for machines.
+FORMATS = ("csv", "csv-plain", "xlsx")
+BOM = "\ufeff"
+EXCEL_WOULD_CONVERT = re.compile(r"^[+\-]?[0-9][0-9 .,/:+\-eE]*$")
 STATUSES = {"bpjs": ("approved",), "decree": ("approved", "enrolled")}
 FIELDS = (Registration.id, Registration.ref, Registration.year, Registration.nik,
           Registration.name, Registration.birth_date, Registration.sex, Registration.phone,
@@ -61,24 +71,32 @@ def rows(kind, columns, year=None, progress=None):
         progress(names.number % BATCH)
 
 
-def csv_lines(kind="bpjs", year=None, columns=None, progress=None):
-    """The export as CSV text, one line per item, header first (for a streaming response)."""
+def excel_cell(value):
+    """A value as Excel keeps it: text Excel would read as a number or a date becomes ="…"."""
+    if isinstance(value, str) and EXCEL_WOULD_CONVERT.match(value):
+        return f'="{value}"'
+    return value
+
+
+def csv_lines(kind="bpjs", year=None, columns=None, progress=None, excel=False):
+    """The export as CSV text, one line per item, header first (for a streaming response);
+    excel: a byte-order mark first and digit strings and dates kept as text (excel_cell)."""
     columns = columns_for(kind, columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([COLUMNS[k].header for k in columns])
-    yield buffer.getvalue()
+    yield (BOM if excel else "") + buffer.getvalue()
     for _, values in rows(kind, columns, year, progress):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(values)
+        writer.writerow([excel_cell(v) for v in values] if excel else values)
         yield buffer.getvalue()
 
 
-def csv_chunks(kind="bpjs", year=None, columns=None, progress=None, size=64 * 1024):
+def csv_chunks(kind="bpjs", year=None, columns=None, progress=None, size=64 * 1024, excel=False):
     """The CSV export as UTF-8 byte chunks of about `size`, for a Flask streaming response."""
     parts, length = [], 0
-    for line in csv_lines(kind, year, columns, progress):
+    for line in csv_lines(kind, year, columns, progress, excel):
         parts.append(line)
         length += len(line)
         if length >= size:
@@ -88,10 +106,22 @@ def csv_chunks(kind="bpjs", year=None, columns=None, progress=None, size=64 * 10
         yield "".join(parts).encode("utf-8")
 
 
-def write_csv(out, kind="bpjs", year=None, columns=None, progress=None):
+def write_csv(out, kind="bpjs", year=None, columns=None, progress=None, excel=False):
     """Write the CSV export to a binary file object."""
-    for chunk in csv_chunks(kind, year, columns, progress):
+    for chunk in csv_chunks(kind, year, columns, progress, excel=excel):
         out.write(chunk)
+
+
+def chunks_for(fmt):
+    """The byte-chunk generator of a format in FORMATS: chunks(kind, year, columns, progress)."""
+    return {"csv": functools.partial(csv_chunks, excel=True), "csv-plain": csv_chunks,
+            "xlsx": xlsx_chunks}[fmt]
+
+
+def writer_for(fmt):
+    """The file writer of a format in FORMATS: writer(out, kind, year, columns, progress)."""
+    return {"csv": functools.partial(write_csv, excel=True), "csv-plain": write_csv,
+            "xlsx": write_xlsx}[fmt]
 
 
 def xlsx_chunks(kind="bpjs", year=None, columns=None, progress=None, size=64 * 1024):

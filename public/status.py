@@ -45,8 +45,14 @@ def status_lookup():
     if not values["nik"].strip() or not (values["ref"].strip() or values["birth_date"].strip()):
         errors = {"nik": error_text("lookup_incomplete", rules)}
         return render_template("status.html", values=values, errors=errors), 422
-    reg = quota.find_own(values["nik"], ref=values["ref"].strip() or None,
-                         birth_date=parse_birth_date(values["birth_date"]))
+    birth_date = None
+    if not values["ref"].strip():
+        # A date we cannot read is said to be so, never answered as "not found".
+        birth_date, key = parse_birth_date(values["birth_date"])
+        if key:
+            errors = {"birth_date": error_text(key, rules)}
+            return render_template("status.html", values=values, errors=errors), 422
+    reg = quota.find_own(values["nik"], ref=values["ref"].strip() or None, birth_date=birth_date)
     if reg is None:
         errors = {"nik": error_text("not_found", rules)}
         return render_template("status.html", values=values, errors=errors), 422

@@ -1,11 +1,15 @@
 """Read an inbound SMS: which command, in which language, with which fields."""
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from core.text import plain
 
 MAX_BODY = 1600  # Twilio's own limit for one inbound message
 SEPARATORS = re.compile(r"[#*,\s]+")
-KEYWORD = re.compile(r"[#*,\s]*([A-Za-z]+)(?=[#*,\s\d]|$)(.*)", re.S)
+# A keyword is the first word, whatever punctuation surrounds it: `KUOTA.`, `Cek?`, `DAFTAR: NIK`.
+KEYWORD = re.compile(r"[^A-Za-z0-9]*([A-Za-z]+)(?![A-Za-z])(.*)", re.S)
+# What people put around a word or between a keyword and what follows: `DAFTAR: …`, `(STOP)`.
+PUNCTUATION = " #*,.:;!?\"'()[]{}<>-=~_/\\|"
 # Twilio's default opt-out, opt-in and help words, plus Indonesian ones. Like Twilio, they count
 # only as a message of one word, and no other command ever uses them.
 RESERVED = {
@@ -22,6 +26,8 @@ COMMANDS = {
 }
 ENGLISH = {"REGISTER", "CHECK", "WITHDRAW", "QUOTA", "HELP", "START", "UNSUBSCRIBE", "QUIT",
            "YES", "UNSTOP", "STOPALL", "REVOKE", "OPTOUT", "CANCEL", "END"}
+# Twilio's opt-in word YES is also what an English speaker answers to "Balas YA".
+ALSO_YES = {"YES"}
 YES = {"YA", "Y", "IYA", "IYAA", "OK", "OKE", "BENAR", "SETUJU"}
 NO = {"TIDAK", "T", "TDK", "TIDAKK", "NO", "N", "GAK", "ENGGAK", "NGGAK", "BUKAN"}
 
@@ -35,36 +41,37 @@ class Command:
     text: str = ""
     args: list = field(default_factory=list)
     lang: str = None
+    meant: str = None  # a reserved word's everyday sense: `yes` for YES (Twilio's opt-in word)
 
 
 def clean_body(body):
-    """The body as plain text: Unicode folded, control characters dropped, length bounded."""
-    text = unicodedata.normalize("NFKC", (body or "")[:MAX_BODY])
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return " ".join(text.split())
+    """The body as plain text: phone-keyboard characters folded (core/text.py), control
+    characters dropped, length bounded."""
+    return plain((body or "")[:MAX_BODY])
 
 
 def parse(body):
     """Read a message; anything unrecognised is Command('text')."""
     text = clean_body(body)
-    words = [w for w in SEPARATORS.split(text.strip(" .!?")) if w]
+    words = [w for w in SEPARATORS.split(text.strip(PUNCTUATION)) if w]
     if len(words) == 1 and words[0].upper() in RESERVED:
         word = words[0].upper()
-        return Command(RESERVED[word], text, lang="en" if word in ENGLISH else None)
-    if len(words) == 1 and words[0].upper().strip(".!") in YES | NO:
-        return Command("yes" if words[0].upper().strip(".!") in YES else "no", text)
+        return Command(RESERVED[word], text, lang="en" if word in ENGLISH else None,
+                       meant="yes" if word in ALSO_YES else None)
+    if len(words) == 1 and words[0].upper() in YES | NO:
+        return Command("yes" if words[0].upper() in YES else "no", text)
     match = KEYWORD.match(text)
     if match and match.group(1).upper() in COMMANDS:
         word = match.group(1).upper()
-        rest = match.group(2).strip(" #*,")
+        rest = match.group(2).strip(PUNCTUATION)
         args = fields_of(rest) if COMMANDS[word] == "register" else tokens_of(rest)
         return Command(COMMANDS[word], text, args, "en" if word in ENGLISH else None)
     return Command("text", text)
 
 
 def tokens_of(rest):
-    """Words of the rest of a message, split on any separator."""
-    return [t for t in SEPARATORS.split(rest) if t]
+    """Words of the rest of a message, split on any separator, punctuation around them dropped."""
+    return [t for t in (t.strip(PUNCTUATION) for t in SEPARATORS.split(rest)) if t]
 
 
 def fields_of(rest):

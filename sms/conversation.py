@@ -126,3 +126,19 @@ def answer(session, command, phone):
     data, problems = dict(session.data), {}
     accept(session.step, command.text, data, problems)
     return advance(phone, data, problems)
+
+
+def pending(session, lang):
+    """What this phone's conversation waits for, asked again in few words."""
+    if session.step in STEPS:
+        return question(session.step, lang, again=True)
+    ref = replies.pretty_ref(session.data.get("ref"))
+    return replies.say("yes_no" if session.step == "confirm" else "cancel_yes_no", lang, ref=ref)
+
+
+def remind(key, session, lang):
+    """The text for key (if any) and what the conversation waits for; the question alone when
+    both do not fit one SMS."""
+    ask = pending(session, lang)
+    both = f"{replies.say(key + '_short', lang)} {ask}" if key else ask
+    return both if replies.fits(both) else ask

@@ -6,7 +6,7 @@ from peewee import OperationalError
 from core.identity import normalize_phone
 from models import SmsInbound, SmsOptOut, SmsSession, db
 from sms import confirm, conversation, replies, status
-from sms.commands import parse
+from sms.commands import Command, parse
 
 NEW_COMMANDS = ("register", "check", "quota")
 
@@ -91,9 +91,14 @@ def dispatch(phone, command):
         return replies.say("stopped", lang)
     if command.name == "start":
         SmsOptOut.delete().where(SmsOptOut.phone == phone).execute()
-        return replies.say("started", lang)
+        if session is None:
+            return replies.say("started", lang)
+        # Twilio's opt-in is kept, and the worker's own meaning too: YES to "Balas YA" is a yes.
+        if command.meant == "yes" and session.step not in conversation.STEPS:
+            return confirm.decide(session, Command("yes", command.text), phone)
+        return conversation.remind("started", session, lang)
     if command.name == "help":
-        return replies.say("session_help" if session else "help", lang)
+        return conversation.remind("session_help", session, lang) if session else replies.say("help", lang)
     if command.name == "cancel" and not command.args and session is not None:
         conversation.end(phone)
         step_left = "cancel_kept" if session.step == "cancel" else "left"
@@ -105,6 +110,8 @@ def dispatch(phone, command):
             return conversation.start(phone, command.args, lang)
         return status.look_up(command, phone, lang)
     if session is not None and session.step in conversation.STEPS:
+        if command.name in ("yes", "no"):  # YA/TIDAK is no NIK, name, job or place: ask again
+            return conversation.remind(None, session, lang)
         return conversation.answer(session, command, phone)
     if session is not None:
         return confirm.decide(session, command, phone)

@@ -1,14 +1,23 @@
 """What a phone may see by SMS: CEK (its own registrations) and KUOTA (places left)."""
+import re
+
 from core import program_year, quota
+from core.dates import MONTH_OF
+from core.identity import clean_digits, mask_nik
+from core.validation import parse_birth_date
 from models import ProgramYear
 from sms import confirm, replies
 from sms.commands import code_and_nik
+
+DATE_LIKE = re.compile(r"^\d{1,4}(?:\s*[./\-\s]\s*\d{1,4}){2}$")
 
 
 def look_up(command, phone, lang):
     """CEK, CEK <kode> [NIK], BATAL <kode> [NIK] (which asks YA first) and KUOTA."""
     if command.name == "quota":
         return places(lang)
+    if command.name == "check" and (by_date := nik_and_date(command.args)) is not None:
+        return status_by_date(*by_date, lang)
     code, nik = code_and_nik(command.args)
     if command.name == "check" and code is None and nik is None:
         return status_list(phone, lang)
@@ -63,3 +72,26 @@ def places(lang):
              for p in pools]
     key = "quota" if program_year.window(year=year).is_open else "quota_closed"
     return replies.say_list(key, lang, parts)
+
+
+def nik_and_date(tokens):
+    """(NIK, the words after it) when CEK gives a 16-digit NIK and then something written as a
+    date: groups split by - / . or spaces, or a month's name (8 bare digits may be a code)."""
+    if len(tokens) < 2 or len(clean_digits(tokens[0])) != 16 or not clean_digits(tokens[0]).isdigit():
+        return None
+    rest = " ".join(tokens[1:])
+    if not (DATE_LIKE.match(rest) or any(w.lower() in MONTH_OF for w in re.split(r"[\s./-]+", rest))):
+        return None
+    return clean_digits(tokens[0]), rest
+
+
+def status_by_date(nik, date_text, lang):
+    """CEK <NIK> <birth date>: only whether a registration exists, as on the web (anyone with a
+    KTP copy knows both; the status needs the code, or the phone that registered)."""
+    birth, key = parse_birth_date(date_text)
+    if key:  # a date we cannot read is said to be so, never answered as "not found"
+        return replies.say("date_hint", lang)
+    reg = quota.find_own(nik, birth_date=birth)
+    if reg is None:
+        return replies.say("not_found_date", lang)
+    return replies.say("status_exists", lang, nik=mask_nik(reg.nik)[-4:])

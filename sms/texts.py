@@ -48,6 +48,14 @@ TEXTS = {
         "quota_closed": "Pendaftaran sedang ditutup. Sisa tempat: {items}.",
         "pool_line": "{pool} {left} dari {cap}",
         "more": " (+{n} lagi)",
+        "started_short": "SMS Jaring aktif lagi. Pendaftaran Anda belum selesai.",
+        "session_help_short": "Anda sedang mendaftar; ketik BATAL untuk berhenti.",
+        "date_hint": "Tanggal lahir tidak terbaca. Tulis seperti di KTP (tanggal-bulan-tahun): "
+                     "CEK <NIK> 12-03-1985",
+        "not_found_date": "Data tidak ditemukan. Periksa NIK dan tanggal lahir (tanggal-bulan-"
+                          "tahun), atau ketik CEK <kode> <NIK>.",
+        "status_exists": "Ada pendaftaran dengan NIK ...{nik}. Status lengkap: ketik CEK <kode> "
+                         "<NIK>, atau CEK dari HP yang dipakai saat daftar.",
     },
     "en": {
         "help": "Jaring: free BPJS TK cover. Text REGISTER to apply, CHECK for status, "
@@ -94,6 +102,14 @@ TEXTS = {
         "quota_closed": "Registration is closed. Places left: {items}.",
         "pool_line": "{pool} {left} of {cap}",
         "more": " (+{n} more)",
+        "started_short": "Jaring texts are on again. Your registration is not finished.",
+        "session_help_short": "You are registering; text BATAL to stop.",
+        "date_hint": "Birth date unreadable. Write it as on the KTP (day-month-year): "
+                     "CHECK <NIK> 12-03-1985",
+        "not_found_date": "Not found. Check the NIK and birth date (day-month-year), or text "
+                          "CHECK <code> <NIK>.",
+        "status_exists": "There is a registration with NIK ...{nik}. Full status: text "
+                         "CHECK <code> <NIK>, or CHECK from the phone used to register.",
     },
 }
 
@@ -106,7 +122,8 @@ ERRORS = {
         "nik_taken": "NIK ini sudah terdaftar tahun ini. Cek status: CEK <kode> <NIK>.",
         "name_required": "Nama belum diisi.",
         "name_length": "Nama harus 2 sampai 100 huruf.",
-        "name_format": "Nama hanya boleh huruf dan spasi.",
+        "name_format": "Nama hanya boleh huruf, spasi, titik, koma, tanda petik (') dan tanda "
+                       "hubung (-).",
         "age_too_old": "Maaf, program ini untuk usia paling tinggi {max_age} tahun.",
         "age_too_young": "Maaf, program ini untuk usia paling rendah {min_age} tahun.",
         "phone_required": "Nomor HP tidak terbaca. Daftar lewat web atau kantor kelurahan.",
@@ -114,6 +131,8 @@ ERRORS = {
                          "kelurahan.",
         "phone_limit": "Nomor HP ini sudah dipakai untuk {max_niks} pendaftaran. Pakai nomor HP "
                        "lain.",
+        "phone_landline": "Ini nomor telepon rumah/kantor; SMS tidak sampai. Daftar lewat web atau "
+                          "kelurahan dengan nomor HP.",
         "occupation_required": "Pekerjaan belum dipilih.",
         "occupation_invalid": "Pekerjaan tidak dikenal.",
         "kelurahan_required": "Kelurahan belum diisi.",
@@ -133,13 +152,16 @@ ERRORS = {
         "nik_taken": "This NIK is already registered this year. Status: CHECK <code> <NIK>.",
         "name_required": "Name missing.",
         "name_length": "The name must be 2 to 100 letters.",
-        "name_format": "The name may hold only letters and spaces.",
+        "name_format": "The name may hold only letters, spaces, dots, commas, apostrophes (') "
+                       "and hyphens (-).",
         "age_too_old": "Sorry, this program is for people aged {max_age} or under.",
         "age_too_young": "Sorry, this program is for people aged {min_age} or over.",
         "phone_required": "Phone number unreadable. Register on the web or at the kelurahan.",
         "phone_invalid": "This is not an Indonesian mobile. Register on the web or at the "
                          "kelurahan office.",
         "phone_limit": "This phone has been used for {max_niks} registrations. Use another phone.",
+        "phone_landline": "A landline: texts cannot reach it. Register on the web or at the "
+                          "kelurahan with a mobile.",
         "occupation_required": "No work chosen.",
         "occupation_invalid": "Unknown work.",
         "kelurahan_required": "Kelurahan missing.",

@@ -4,6 +4,7 @@ import datetime as dt
 from flask import render_template, request
 from peewee import JOIN
 
+from core.clock import day_start
 from core.refs import normalize_ref
 from models import AuditEvent, Registration
 from staff import bp
@@ -42,9 +43,9 @@ def audit_query(values):
     if ref := values.get("ref"):
         query = query.where(Registration.ref == normalize_ref(ref))
     if since := read_date(values.get("since")):
-        query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time()))
+        query = query.where(AuditEvent.at >= day_start(since))  # days in the program's time zone
     if (until := read_date(values.get("until"))) and until < dt.date.max:  # 9999-12-31: no end
-        query = query.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+        query = query.where(AuditEvent.at < day_start(until + dt.timedelta(days=1)))
     return query
 
 

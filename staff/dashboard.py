@@ -5,7 +5,8 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from peewee import SQL, fn
 
-from models import OutboxMessage, Pool, ProgramYear, Registration, now
+from core import clock
+from models import OutboxMessage, Pool, ProgramYear, Registration
 from staff import bp
 from staff.charts import columns, hbars
 from staff.listing import CHANNELS, Choices
@@ -32,14 +33,19 @@ def totals(counts, keep=lambda status: True, per_status=False):
 
 
 def per_day(year, today):
-    """Registrations on each of the last DAYS days, zero-filled, oldest first."""
+    """Registrations on each of the last DAYS days of the program's calendar, zero-filled, oldest
+    first. Counted per stored UTC hour (`2025-11-30 22`), each hour then put on its local day:
+    the same SQL on SQLite and PostgreSQL, right for every whole-hour zone (all of Indonesia's)."""
     first = today - dt.timedelta(days=DAYS - 1)
-    day = fn.DATE(Registration.created_at)
-    counts = dict((str(d)[:10], n) for d, n in Registration.select(day, fn.COUNT(Registration.id)).where(
-        (Registration.year == year) & (Registration.created_at >= dt.datetime.combine(first, dt.time())))
-        .group_by(day).tuples())
+    hour = fn.SUBSTR(Registration.created_at.cast("TEXT"), 1, 13).coerce(False)
+    counts = {}
+    for text, n in (Registration.select(hour, fn.COUNT(Registration.id))
+                    .where((Registration.year == year) & (Registration.created_at >= clock.day_start(first)))
+                    .group_by(hour).tuples()):
+        day = clock.local(dt.datetime.strptime(str(text)[:13], "%Y-%m-%d %H")).date()
+        counts[day] = counts.get(day, 0) + n
     dates = [first + dt.timedelta(days=i) for i in range(DAYS)]
-    return [(d.strftime("%d/%m"), counts.get(d.isoformat(), 0)) for d in dates]
+    return [(d.strftime("%d/%m"), counts.get(d, 0)) for d in dates]
 
 
 def per_kecamatan(by_district, choices):
@@ -75,7 +81,7 @@ def dashboard():
         hbars("waiting", _("Daftar tunggu yang dapat masuk ke tiap kuota"),
               [(p.name, w) for p, w in pools], _("Menunggu")),
         columns("days", _("Pendaftaran per hari (%(n)s hari terakhir)", n=DAYS),
-                per_day(year, now().date()), _("Pendaftaran")),
+                per_day(year, clock.today()), _("Pendaftaran")),
         hbars("kecamatan", _("Pendaftaran per kecamatan"), per_kecamatan(totals(by_district), choices),
               _("Pendaftaran")),
         hbars("occupation", _("Pendaftaran per pekerjaan"),

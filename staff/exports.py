@@ -13,7 +13,9 @@ from staff import bp
 from staff.roles import actor, role_required
 
 KINDS = {"bpjs": _l("Daftar untuk BPJS Ketenagakerjaan"), "decree": _l("Daftar untuk SK Wali Kota")}
-FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {"csv": "text/csv", "csv-plain": "text/csv",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+EXTENSIONS = {"csv": "csv", "csv-plain": "plain.csv", "xlsx": "xlsx"}
 FILE_NAMES = {"bpjs": "bpjs", "decree": "sk"}
 MAX_COLUMNS = 60
 
@@ -30,7 +32,7 @@ def read_choice(args):
     if kind not in KINDS:
         kind, errors["kind"] = "bpjs", _("Pilih daftar untuk BPJS atau daftar untuk SK.")
     if fmt not in FORMATS:
-        fmt, errors["format"] = "csv", _("Pilih CSV atau XLSX.")
+        fmt, errors["format"] = "csv", _("Pilih CSV untuk Excel, CSV polos atau XLSX.")
     text, year = args.get("year", ""), year_number()
     if text:
         if re.fullmatch(r"[0-9]{4}", text) and ProgramYear.get_or_none(ProgramYear.year == int(text)):
@@ -85,7 +87,7 @@ def export_download():
         return exports_form(kind, fmt, year, columns, errors, 422)
     rows = exports.count_rows(kind, year)
     journal.audit(actor(), "export", kind=kind, format=fmt, rows=rows, year=year, columns=",".join(columns))
-    chunks = (exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks)(kind, year, columns)
-    name = f"jaring-{FILE_NAMES[kind]}-{year}.{fmt}"
+    chunks = exports.chunks_for(fmt)(kind, year, columns)
+    name = f"jaring-{FILE_NAMES[kind]}-{year}.{EXTENSIONS[fmt]}"
     return Response(stream_with_context(chunks), mimetype=FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

@@ -4,6 +4,7 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
+from core.clock import local
 from core.identity import NikError, age_on, parse_nik
 from models import Registration
 
@@ -24,7 +25,7 @@ def other_regency(reg):
 def nik_disagrees(reg):
     """The NIK's birth date or sex differs from what was entered (or the NIK cannot be read)."""
     try:
-        nik = parse_nik(reg.nik, reg.created_at.date())
+        nik = parse_nik(reg.nik, local(reg.created_at).date())
     except NikError:
         return True
     given = reg.birth_date
@@ -34,7 +35,7 @@ def nik_disagrees(reg):
 
 def near_age_limit(reg, max_age, years):
     """Within `years` of the maximum age (or past it) on the day of registration."""
-    return age_on(reg.birth_date, reg.created_at.date()) >= max_age - years
+    return age_on(reg.birth_date, local(reg.created_at).date()) >= max_age - years
 
 
 def shared_phones(regs):

@@ -1,11 +1,11 @@
 """The approval queue: registrations oldest first, filtered, searched, one keyset page at a time."""
-import datetime as dt
 
 from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from peewee import fn
 
-from models import AuditEvent, ProgramYear, Registration, now
+from core import clock
+from models import AuditEvent, ProgramYear, Registration
 from staff import bp
 from staff.flags import FLAGS, flags_for
 from staff.listing import (
@@ -33,7 +33,7 @@ def flags_of(regs, only=None):
 def counters(user):
     """Pending in this account's scope (capped) and its own decisions today."""
     pending = filtered(user, Filters(), None, ProgramYear.current())
-    midnight = dt.datetime.combine(now().date(), dt.time())
+    midnight = clock.day_start(clock.today())  # the program's midnight, not the server's or UTC's
     mine = dict(AuditEvent.select(AuditEvent.action, fn.COUNT(AuditEvent.id)).where(
         (AuditEvent.actor == f"staff:{user.username}") & (AuditEvent.at >= midnight)
         & AuditEvent.action.in_(("approve", "reject"))).group_by(AuditEvent.action).tuples())

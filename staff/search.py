@@ -3,6 +3,7 @@ from peewee import fn
 
 from core.identity import clean_digits, normalize_phone
 from core.refs import REF_ALPHABET, REF_LENGTH, normalize_ref
+from core.text import plain
 from models import Registration
 
 NAME_PROBE = 2000  # up to this many name matches are found by the name index, then paged by id
@@ -10,6 +11,7 @@ NAME_PROBE = 2000  # up to this many name matches are found by the name index, t
 
 def search_condition(text):
     """NIK, phone, reference code or the start of a name, whichever the text looks like."""
+    text = plain(text)  # `Ma’ruf` typed on a phone finds `Ma'ruf` (core/text.py)
     digits = clean_digits(text)
     if len(digits) == 16 and digits.isdigit():
         return Registration.nik == digits

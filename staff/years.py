@@ -6,14 +6,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import program_year
-from core.validation import parse_birth_date as parse_date
+from core.validation import parse_birth_date
 from models import Pool, ProgramYear
 from staff import bp
 from staff.reverify import reverify_list, row_context
 from staff.roles import actor, here, role_required
 from staff.texts import error_text
 
-DATE_TEXT = _l("Tulis tanggal seperti 2025-11-30.")
+DATE_TEXT = _l("Tulis tanggal seperti 30-11-2025 (tanggal-bulan-tahun).")
+
+
+def parse_date(text):
+    """A date typed in any way core/dates.py reads (30-11-2025, 2025-11-30, 30 Nov 2025), or None."""
+    return parse_birth_date(text)[0] if text else None
 
 
 def years_page(errors=None, values=None, status=200):

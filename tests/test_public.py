@@ -73,7 +73,7 @@ def test_full_pools_put_the_worker_on_the_waiting_list_with_a_number(client):
 
 
 def test_every_bad_field_is_named_in_the_summary_and_beside_the_field(client):
-    response = client.post("/daftar", data={"nik": "123", "name": "R2D2", "birth_date": "12/03/1985",
+    response = client.post("/daftar", data={"nik": "123", "name": "R2D2", "birth_date": "31/02/1985",
                                             "phone": "555", "occupation": "x", "kelurahan": "64.71"})
     page = text_of(response)
     assert response.status_code == 422

@@ -136,7 +136,7 @@ def test_stop_in_the_middle_of_a_conversation_opts_out_and_ends_it(handset, db_c
 
 def test_help_in_the_middle_of_a_conversation_keeps_it(handset, db_context):
     handset.send("DAFTAR")
-    assert "sedang mengisi pendaftaran" in handset.send("INFO")
+    assert "sedang mendaftar" in handset.send("INFO")
     assert "nama" in handset.send(NIK)
 
 

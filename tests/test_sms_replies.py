@@ -20,12 +20,13 @@ LONGEST = {
     "cap": replies.number(9_999_999), "kpj": "9" * 20, "reason": LONGEST_REASON,
     "note": "catatan petugas " * 40, "options": ", ".join(["Gunung Samarinda Baru"] * 4),
     "menu": ", ".join(f"{i} {'Pekerjaan panjang'}" for i in range(1, 20)),
-    "status": "terdaftar BPJS TK, KPJ " + "9" * 20, "n": 99,
+    "status": "terdaftar BPJS TK, KPJ " + "9" * 20, "n": 99, "nik": "0123",
     "max_age": 100, "min_age": 100, "max_niks": 100,
 }
 MAX_RULES = {"max_age": 100, "min_age": 100, "max_niks_per_phone": 100}
 # Keys only the web form can produce: the SMS door takes the birth date from the NIK.
 WEB_ONLY = {"birth_date_required", "birth_date_format", "birth_date_mismatch",
+            "birth_date_impossible", "birth_date_order",
             "lookup_incomplete", "confirm_required", "form_expired",
             *(key for key in messages.ERRORS if key.startswith("http_"))}
 OUTBOX_KINDS = ("registered", "waitlisted", "promoted", "approved", "rejected", "enrolled",

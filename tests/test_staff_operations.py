@@ -110,9 +110,9 @@ def test_the_exports_page_counts_the_rows_and_sums_up_the_decree_list(admin):
 def test_the_bpjs_csv_holds_the_approved_rows_in_the_bpjs_columns(admin):
     approved = [registered(1, "approved"), registered(2, "approved", name="Siti Aminah")]
     registered(3)
-    response = admin.get("/staff/ekspor/unduh?kind=bpjs&format=csv")
+    response = admin.get("/staff/ekspor/unduh?kind=bpjs&format=csv-plain")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="jaring-bpjs-{this_year()}.csv"'
+    assert response.headers["Content-Disposition"] == f'attachment; filename="jaring-bpjs-{this_year()}.plain.csv"'
     header, *rows = list(csv.reader(io.StringIO(text(response))))
     assert header == [COLUMNS[k].header for k in DEFAULTS["bpjs"]]
     assert [(r[0], r[1], r[4]) for r in rows] == [(reg.nik, reg.name, "0" + reg.phone[3:]) for reg in approved]
@@ -121,7 +121,7 @@ def test_the_bpjs_csv_holds_the_approved_rows_in_the_bpjs_columns(admin):
 
 def test_chosen_columns_come_in_the_order_chosen(admin):
     reg = registered(1, "approved")
-    response = admin.get("/staff/ekspor/unduh", query_string=[("format", "csv"), ("columns", "ref"),
+    response = admin.get("/staff/ekspor/unduh", query_string=[("format", "csv-plain"), ("columns", "ref"),
                                                              ("columns", "nik_tersamar,nama")])
     assert list(csv.reader(io.StringIO(text(response)))) == [
         ["KODE PENDAFTARAN", "NIK", "NAMA LENGKAP"], [reg.ref, masked(reg.nik), reg.name]]
@@ -153,7 +153,7 @@ def test_every_download_is_audited_without_personal_data(admin):
 
 @pytest.mark.parametrize("query, message", [
     ("columns=nik&columns=gaji", "Kolom tidak dikenal: gaji"), ("kind=semua", "Pilih daftar untuk BPJS"),
-    ("format=pdf", "Pilih CSV atau XLSX"), ("year=1999", "Tahun program ini tidak ada"),
+    ("format=pdf", "Pilih CSV untuk Excel, CSV polos atau XLSX"), ("year=1999", "Tahun program ini tidak ada"),
     ("year=x", "Tahun program ini tidak ada")])
 def test_a_bad_export_choice_is_a_clear_message_not_a_file(admin, query, message):
     response = admin.get(f"/staff/ekspor/unduh?{query}")

@@ -1,7 +1,5 @@
 """Template filters every page shares: local times, numbers as Indonesians write them."""
-import datetime as dt
-
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
+from core import clock
 
 
 def number(n):
@@ -10,13 +8,14 @@ def number(n):
 
 
 def wita(moment):
-    """A stored UTC time as Balikpapan local time (WITA, UTC+8), `25/11/2025 14:05`."""
+    """A stored UTC time in the program's time zone (WITA by default), `25/11/2025 14:05`."""
     if moment is None:
         return ""
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(WITA).strftime("%d/%m/%Y %H:%M")
+    return clock.local(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def register(app):
     """Attach the filters to app's templates."""
     app.add_template_filter(wita, "wita")
     app.add_template_filter(number, "num")
+    app.jinja_env.globals.update(zone_label=clock.zone_label)
