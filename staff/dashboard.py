@@ -1,23 +1,29 @@
 """The program at a glance: seats per pool, waiting list, registrations by day, place, work, channel."""
 import datetime as dt
 
-from flask import render_template
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from peewee import SQL, fn
 
-from models import Pool, ProgramYear, Registration, now
+from models import Pool, ProgramYear, Region, Registration, now
 from staff import bp
 from staff.charts import columns, hbars
-from staff.listing import CHANNELS, Choices
+from staff.listing import CHANNELS, Choices, in_regency
 from staff.roles import role_required
 
 DAYS = 30
 
 
-def by_status_and(year, column):
+def of_year(year, region):
+    """The year's registrations (of one regency, when region is a code like 64.72)."""
+    condition = Registration.year == year
+    return condition & in_regency(region) if region else condition
+
+
+def by_status_and(year, column, region=None):
     """{(status, value): count} for the year; status first, so a covering index serves it in order."""
     query = (Registration.select(Registration.status, column, fn.COUNT(Registration.id))
-             .where(Registration.year == year).group_by(Registration.status, column))
+             .where(of_year(year, region)).group_by(Registration.status, column))
     return {(status, value): n for status, value, n in query.tuples()}
 
 
@@ -31,12 +37,12 @@ def totals(counts, keep=lambda status: True, per_status=False):
     return result
 
 
-def per_day(year, today):
+def per_day(year, today, region=None):
     """Registrations on each of the last DAYS days, zero-filled, oldest first."""
     first = today - dt.timedelta(days=DAYS - 1)
     day = fn.DATE(Registration.created_at)
     counts = dict((str(d)[:10], n) for d, n in Registration.select(day, fn.COUNT(Registration.id)).where(
-        (Registration.year == year) & (Registration.created_at >= dt.datetime.combine(first, dt.time())))
+        of_year(year, region) & (Registration.created_at >= dt.datetime.combine(first, dt.time())))
         .group_by(day).tuples())
     dates = [first + dt.timedelta(days=i) for i in range(DAYS)]
     return [(d.strftime("%d/%m"), counts.get(d.isoformat(), 0)) for d in dates]
@@ -60,14 +66,18 @@ def waiting_per_pool(pools, by_district_status):
 @bp.get("/dasbor")
 @role_required()
 def dashboard():
-    """Charts as server-drawn SVG, each with its numbers in a table."""
+    """Charts as server-drawn SVG, each with its numbers in a table; `?region=` one regency's."""
     year = ProgramYear.current()
-    choices = Choices.load(year)
-    by_occupation = by_status_and(year, Registration.occupation)
-    by_district = by_status_and(year, fn.SUBSTR(Registration.region, SQL("1"), SQL("8")))
-    by_channel = by_status_and(year, Registration.channel)
+    regencies = {r.code: r.name for r in Region.regencies()}
+    region = g.staff.region or request.args.get("region", "")[:16]
+    region = region if region in regencies else None
+    choices = Choices.load(year, region)
+    by_occupation = by_status_and(year, Registration.occupation, region)
+    by_district = by_status_and(year, fn.SUBSTR(Registration.region, SQL("1"), SQL("8")), region)
+    by_channel = by_status_and(year, Registration.channel, region)
     statuses = totals(by_occupation, per_status=True)
-    pools = waiting_per_pool(list(Pool.of_year(year)), by_district)
+    pools = waiting_per_pool([p for p in Pool.of_year(year) if not region or p.serves(region)],
+                             by_district)
     occupations = choices.occupations
     charts = [
         hbars("pools", _("Kursi terisi dari kapasitas per kuota"),
@@ -75,7 +85,7 @@ def dashboard():
         hbars("waiting", _("Daftar tunggu yang dapat masuk ke tiap kuota"),
               [(p.name, w) for p, w in pools], _("Menunggu")),
         columns("days", _("Pendaftaran per hari (%(n)s hari terakhir)", n=DAYS),
-                per_day(year, now().date()), _("Pendaftaran")),
+                per_day(year, now().date(), region), _("Pendaftaran")),
         hbars("kecamatan", _("Pendaftaran per kecamatan"), per_kecamatan(totals(by_district), choices),
               _("Pendaftaran")),
         hbars("occupation", _("Pendaftaran per pekerjaan"),
@@ -86,4 +96,5 @@ def dashboard():
               [(str(CHANNELS.get(c, c)), n) for c, n in totals(by_channel).items()], _("Pendaftaran")),
     ]
     return render_template("staff/dashboard.html", charts=charts, pools=pools, statuses=statuses,
-                           year=year, total=sum(statuses.values()))
+                           year=year, total=sum(statuses.values()), region=region,
+                           regencies=regencies)

@@ -5,7 +5,7 @@ from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from peewee import fn
 
-from models import AuditEvent, ProgramYear, Registration, now
+from models import AuditEvent, ProgramYear, Region, Registration, now
 from staff import bp
 from staff.flags import FLAGS, flags_for
 from staff.listing import (
@@ -69,7 +69,9 @@ def row_context(choices=None):
 def queue():
     """The queue page: filters, counters and a page of rows with their flags."""
     year = ProgramYear.current()
-    choices = Choices.load(year)
+    regency = g.staff.region or request.args.get("regency", "")[:16]
+    choices = Choices.load(year, regency if Region.get_or_none(
+        (Region.code == regency) & (Region.level == "regency")) else None)
     filters = read_filters(request.args, choices)
     after = read_cursor(request.args.get("after"))
     queries = filtered(g.staff, filters, choices, year)

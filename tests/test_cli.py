@@ -9,7 +9,7 @@ def test_init_db_is_repeatable_and_seeds_once(runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0 and "0 migration(s) applied" in result.output
     with db.connection_context():
-        assert Region.select().count() == 51 and Pool.select().count() == 2
+        assert Region.select().count() == 1 + 10 + 105 + 1038 and Pool.select().count() == 2
         assert ProgramYear.select().count() == 1
 
 
