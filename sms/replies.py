@@ -131,23 +131,26 @@ def place_choice(regions, lang="id"):
     """`Ada 4 kelurahan Sidomulyo. Balas angka: 1 Kukar-Muara Badak 2 Kukar-Tabang 3 Kutim ...`.
 
     The regency tells the places apart, its kecamatan too where one regency has the name twice;
-    different spellings (close matches) are named in each option.
+    different names (close spellings) are named in each option.
     """
     from models import Region  # kecamatan names, read only for a choice
 
     districts = {d.code: d.name for d in Region.select().where(
         Region.code.in_([r.parent for r in regions]))}
-    regencies = [r.code[:5] for r in regions]
-    same_name = len({r.name.lower().replace(" ", "") for r in regions}) == 1
+    keys = [(r.name.lower().replace(" ", ""), r.code[:5]) for r in regions]
+    same_name = len({name for name, _ in keys}) == 1
+    one_regency = len({regency for _, regency in keys}) == 1
     labels = []
-    for region, regency in zip(regions, regencies):
+    for region, (name, regency) in zip(regions, keys):
         where = SHORT_REGENCIES.get(regency, regency)
-        if regencies.count(regency) > 1:
+        if keys.count((name, regency)) > 1:
             where += "-" + clip(districts.get(region.parent, region.parent), 12)
-        labels.append(where if same_name else f"{clip(region.name, 16)} ({where})")
+        labels.append(where if same_name else clip(region.name, 16) if one_regency
+                      else f"{clip(region.name, 16)} ({where})")
     options = join_fitting([f"{i} {label}" for i, label in enumerate(labels, 1)], CAPS["choices"], " ")
-    return say("place_choice", lang, n=len(regions), place=regions[0].name if same_name else "",
-               choices=options)
+    if same_name:
+        return say("place_choice", lang, n=len(regions), place=regions[0].name, choices=options)
+    return say("place_choice_any", lang, choices=options)
 
 
 def pool_label(name):

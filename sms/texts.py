@@ -25,6 +25,7 @@ TEXTS = {
         "again_place": "Ketik nama kelurahan sesuai KTP, misal: Manggar.",
         "place_ambiguous": "Kelurahan kurang jelas. Maksud Anda: {options}? Ketik nama lengkapnya.",
         "place_choice": "Ada {n} kelurahan {place}. Balas angka: {choices}",
+        "place_choice_any": "Kelurahan mana? Balas angka: {choices}",
         "place_regency": "Kelurahan mana di {place}? Ketik nama kelurahan sesuai KTP.",
         "ask_confirm": "{name}, {job}, {place}. Anda bukan peserta BPJS TK dan penghasilan tidak "
                        "di atas UMK? Balas YA untuk daftar, TIDAK batal.",
@@ -73,6 +74,7 @@ TEXTS = {
         "again_place": "Text the name of your kelurahan, e.g. Manggar.",
         "place_ambiguous": "Which kelurahan? Did you mean: {options}? Text the full name.",
         "place_choice": "{n} kelurahan {place}. Reply with a number: {choices}",
+        "place_choice_any": "Which kelurahan? Reply with a number: {choices}",
         "place_regency": "Which kelurahan in {place}? Text its name as on your KTP.",
         "ask_confirm": "{name}, {job}, {place}. You are not a BPJS TK member and earn no more "
                        "than the UMK? Reply YA to register, TIDAK to stop.",
