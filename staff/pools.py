@@ -20,11 +20,9 @@ def mine(pool):
 
 
 def pool_or_403(code):
-    """The current year's pool with this code if this admin manages it; 404 or 403 otherwise."""
+    """The current year's pool with this code (None: the core says it is unknown); 403 if not theirs."""
     pool = Pool.get_or_none((Pool.code == code[:40]) & (Pool.year == ProgramYear.current()))
-    if pool is None:
-        abort(404)
-    if not mine(pool):
+    if pool is not None and not mine(pool):
         abort(403)
     return pool
 
@@ -71,14 +69,14 @@ def create_pool():
 @role_required("admin")
 def edit_pool(code):
     """Change a pool's name, capacity, priority and DTKS rule."""
-    pool = pool_or_403(code)
+    pool_or_403(code)
     capacity, priority = whole(request.form.get("capacity")), whole(request.form.get("priority"), 2)
     outcome = pool_rules.update_pool(
-        pool.code, request.form.get("name", "")[:200], -1 if capacity is None else capacity,
+        code[:40], request.form.get("name", "")[:200], -1 if capacity is None else capacity,
         -1 if priority is None else priority, request.form.get("requires_dtks") == "1", actor())
     if not outcome.ok:
-        return pools_page({pool.code: error_text(next(iter(outcome.errors.values())))}, 422)
-    flash(_("Kuota %(code)s disimpan; %(p)s orang naik dari daftar tunggu.", code=pool.code,
+        return pools_page({code[:40]: error_text(next(iter(outcome.errors.values())))}, 422)
+    flash(_("Kuota %(code)s disimpan; %(p)s orang naik dari daftar tunggu.", code=outcome.pool.code,
             p=len(outcome.promoted)))
     return redirect(url_for("staff.pools"), 303)
 
