@@ -10,6 +10,7 @@ PUBLIC = {"staff.login_form", "staff.login", "staff.logout"}
 PROVINCE_ONLY = {  # province-wide work: refused to an account tied to one regency
     ("GET", "/staff/akun"), ("POST", "/staff/akun"), ("GET", "/staff/akun/1"), ("POST", "/staff/akun/1"),
     ("GET", "/staff/kpj"), ("POST", "/staff/kpj"), ("POST", "/staff/kpj/terapkan"),
+    ("GET", "/staff/dtks"), ("POST", "/staff/dtks"), ("POST", "/staff/dtks/terapkan"),
     ("GET", "/staff/simulator"), ("POST", "/staff/simulator"), ("GET", "/staff/tahun"),
     ("POST", "/staff/tahun"), ("POST", "/staff/tahun/status"),
     ("POST", "/staff/tahun/verifikasi-ulang/konfirmasi"),
