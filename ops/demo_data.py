@@ -83,7 +83,8 @@ class Maker:
     def decide(self, row, pools, free, mix, rejected, cancelled):
         """Give a row its status: a seat while a serving pool has one, else the waiting list."""
         rng, roll = self.rng, self.rng.random()
-        pool = next((p for p in pools if p.serves(row["region"]) and free[p.id] > 0), None)
+        pool = next((p for p in pools if p.serves(row["region"]) and free[p.id] > 0
+                     and (row["declared_dtks"] or not p.requires_dtks)), None)  # the DTKS rule
         if roll < cancelled:
             row.update(status="cancelled", nik_active=None)
         elif roll < cancelled + rejected:
