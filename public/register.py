@@ -6,7 +6,7 @@ from core.validation import FIELDS, validate
 from extensions import limiter
 from models import Registration
 from public import bp
-from web.forms import STEP, applicant_from, chosen_regency, form_context, kelurahan_context, messages_for
+from web.forms import applicant_from, chosen_regency, form_context, kelurahan_context, messages_for
 from web.pages import page_or_fragment, wants_fragment
 from web.texts import NOTES
 
@@ -28,8 +28,6 @@ def kelurahan_choice():
 @limiter.limit("30/minute;300/hour", methods=["POST"])
 def register():
     """Register through the core; show errors, or the result (fragment for htmx)."""
-    if request.form.get(STEP) == "kabupaten":  # step one without JavaScript: show its kelurahan
-        return page_or_fragment("register.html", "_register_form.html", 200, **form_context(request.form))
     outcome = quota.register(applicant_from(request.form), "web", current_app.config["RULES"])
     if not outcome.ok:
         context = form_context(request.form, messages_for(outcome.errors))

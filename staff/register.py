@@ -6,14 +6,16 @@ from core import quota, refs
 from staff import bp
 from staff.roles import REGISTRARS, role_required
 from staff.texts import error_text
-from web.forms import STEP, applicant_from, form_context, messages_for
+from web.forms import applicant_from, form_context, messages_for
 
 
 @bp.get("/daftar")
 @role_required(*REGISTRARS)
 def register_form():
-    """The registration form, with an operator's own kelurahan chosen."""
+    """The registration form, with an operator's own kelurahan chosen (`?kabupaten=` another's)."""
     values = {"kelurahan": g.staff.kelurahan_id} if g.staff.kelurahan_id else {}
+    if request.args.get("kabupaten"):
+        values = {"kabupaten": request.args["kabupaten"][:16]}
     return render_template("staff/register.html", **form_context(values))
 
 
@@ -21,8 +23,6 @@ def register_form():
 @role_required(*REGISTRARS)
 def register():
     """Register through the core as an assisted registration recorded against this account."""
-    if request.form.get(STEP) == "kabupaten":  # the regency step, as on the public form
-        return render_template("staff/register.html", **form_context(request.form))
     applicant = applicant_from(request.form)
     if g.staff.region and not applicant.kelurahan.startswith(g.staff.region + "."):
         # A regency's admin registers only that regency's residents (checked here, not in the form).

@@ -51,7 +51,7 @@ def test_our_spellings_are_kept_beside_the_package_names(app):
 def test_first_visit_offers_the_ten_regencies_and_no_kelurahan(client):
     page = client.get("/daftar").get_data(as_text=True)
     assert page.count('<option value="64.') == 10
-    assert 'name="langkah" value="kabupaten"' in page  # the step button, for JavaScript off
+    assert '<form id="regency-step" method="get" action="/daftar">' in page  # for JavaScript off
     assert 'hx-get="/daftar/kelurahan"' in page
 
 
@@ -62,14 +62,18 @@ def test_first_visit_stays_within_its_byte_budget_compressed(client):
     assert b"64.72" in gzip.decompress(body)
 
 
-def test_without_javascript_the_step_button_shows_the_regencys_kelurahan_and_keeps_the_answers(client):
-    answers = dict(form(1), kelurahan="", kabupaten="64.72", langkah="kabupaten")
-    response = client.post("/daftar", data=answers)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Ada yang perlu diperbaiki" not in page
+def test_without_javascript_the_regency_step_is_a_plain_get_that_shows_its_kelurahan(client):
+    page = client.get("/daftar?kabupaten=64.72").get_data(as_text=True)
     assert '<optgroup label="Palaran">' in page and 'value="64.72.01.1001"' in page
-    assert 'value="Budi Santoso"' in page  # nothing typed is lost, nothing is stored
     assert 'value="64.71.01.1001"' not in page  # only Samarinda's kelurahan
+    assert '<option value="64.72" selected>' in page
+
+
+def test_a_refused_form_keeps_the_regency_and_its_kelurahan(client):
+    response = client.post("/daftar", data=dict(form(1, kelurahan=""), kabupaten="64.72", nik="1"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'value="64.72.01.1001"' in page
+    assert '<input type="hidden" name="kabupaten" value="64.72">' in page
 
 
 def test_htmx_swaps_in_one_regencys_kelurahan_grouped_by_kecamatan(client):

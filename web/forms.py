@@ -23,9 +23,6 @@ def messages_for(errors):
     return {f: error_text(k, rules) for f, k in errors.items()}
 
 
-STEP = "langkah"  # a submit button's name: "show the chosen regency's kelurahan", not "register"
-
-
 def chosen_regency(values):
     """The regency code the form has chosen (the regency field, else the kelurahan's), or ''."""
     codes = {r.code for r in Region.regencies()}
