@@ -31,7 +31,8 @@ class Maker:
         self.year, self.rng = year, rng
         self.places = [r.code for r in Region.select().where(Region.level == "village")]
         self.places += [r.code for r in Region.choosable()[1]]
-        self.weights = list(accumulate(8 if c.startswith("64.71.") else 1 for c in self.places))
+        # About half from Balikpapan's 34 kelurahan (the first city), the rest over the province.
+        self.weights = list(accumulate(30 if c.startswith("64.71.") else 1 for c in self.places))
         self.work = [c for c in WORK if Occupation.get_or_none(Occupation.code == c)] or \
             [o.code for o in Occupation.select()]
         self.work_weights = list(accumulate(WORK.get(w, 1) for w in self.work))
