@@ -78,7 +78,9 @@ class Maker:
                     pool=None, status="waitlisted",
                     channel=rng.choices(list(CHANNELS), cum_weights=self.channel_weights)[0],
                     declared_not_participant=True, declared_income=True,
-                    declared_dtks=rng.random() < 0.5, kpj=None, reject_reason=None,
+                    # Outside Balikpapan only the DTKS pool serves: those who register there are on it.
+                    declared_dtks=rng.random() < 0.5 or not region.startswith("64.71."),
+                    dtks_confirmed=False, kpj=None, reject_reason=None,
                     created_at=when, updated_at=when)
 
     def decide(self, row, pools, free, mix, rejected, cancelled):

@@ -124,3 +124,13 @@ def test_a_regency_verifier_on_the_command_line_and_bad_regions(staff_app):
     with staff_app.app_context():
         assert [u.username for u in StaffUser.select()] == ["vera-smd"]
         assert StaffUser.get().region == "64.72"
+
+
+def test_the_other_regency_flag_names_the_niks_regency_and_kecamatan(staff_app):
+    verifier = logged_in(staff_app, "vera", "verifier")
+    with staff_app.app_context():
+        from tests.factories import make_nik
+        reg = registered(1, nik=make_nik(1, region="647201"))  # KTP from Palaran, lives in Manggar
+    page = text(verifier.get(f"/staff/r/{reg.id}"))
+    assert "KTP dari kabupaten/kota lain: Kota Samarinda, Palaran" in page
+    assert "KTP dari kabupaten/kota lain: Kota Samarinda, Palaran" in text(verifier.get("/staff"))
