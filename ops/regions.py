@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 from config import ROOT
-from models import Region, db
+from models import db
 
 LEVELS = (("provinces.csv", "province", None), ("regencies.csv", "regency", "province_code"),
           ("districts.csv", "district", "regency_code"), ("villages.csv", "village", "district_code"))

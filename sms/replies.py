@@ -3,6 +3,7 @@ import logging
 import string
 
 from core.refs import format_ref
+from models import Region
 from sms.gsm import SMS_LIMIT, clip, fits, gsm7_length, to_gsm7
 from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
 
@@ -133,8 +134,6 @@ def place_choice(regions, lang="id"):
     The regency tells the places apart, its kecamatan too where one regency has the name twice;
     different names (close spellings) are named in each option.
     """
-    from models import Region  # kecamatan names, read only for a choice
-
     districts = {d.code: d.name for d in Region.select().where(
         Region.code.in_([r.parent for r in regions]))}
     keys = [(r.name.lower().replace(" ", ""), r.code[:5]) for r in regions]
