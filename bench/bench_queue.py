@@ -39,7 +39,7 @@ STATUS_MIX = (("pending", 50), ("approved", 10), ("enrolled", 5), ("waitlisted",
 CHANNEL_MIX = (("web", 60), ("sms", 30), ("assisted", 10))
 COLUMNS = ("ref", "year", "nik", "nik_active", "name", "birth_date", "sex", "phone", "occupation",
            "region", "pool", "status", "channel", "declared_not_participant", "declared_income",
-           "declared_dtks", "created_at", "updated_at")
+           "declared_dtks", "dtks_confirmed", "created_at", "updated_at")
 
 
 def ref_of(i):
@@ -77,7 +77,7 @@ def make_rows(year, villages, regencies, occupations, pools, start, rng):
                f"{rng.choice(FIRST)} {rng.choice(LAST)}", birth.isoformat(), "F" if female else "M",
                phone, rng.choice(occupations), region,
                pool if status in ("pending", "approved", "enrolled", "rejected") else None,
-               status, weighted(CHANNEL_MIX, rng), 1, 1, 0, created.isoformat(" "), created.isoformat(" "))
+               status, weighted(CHANNEL_MIX, rng), 1, 1, 0, 0, created.isoformat(" "), created.isoformat(" "))
 
 
 def fill(path):
