@@ -134,3 +134,46 @@ def test_the_other_regency_flag_names_the_niks_regency_and_kecamatan(staff_app):
     page = text(verifier.get(f"/staff/r/{reg.id}"))
     assert "KTP dari kabupaten/kota lain: Kota Samarinda, Palaran" in page
     assert "KTP dari kabupaten/kota lain: Kota Samarinda, Palaran" in text(verifier.get("/staff"))
+
+
+def test_admin_pages_create_and_edit_pools_through_the_core(staff_app):
+    admin = logged_in(staff_app, "ana", "admin")
+    made = admin.post("/staff/kuota/baru", data={"code": "kota-samarinda", "name": "Kuota Kota Samarinda",
+                                                 "region": "64.72", "capacity": "5000", "priority": "1"})
+    assert made.status_code == 303
+    bad = admin.post("/staff/kuota/baru", data={"code": "kel-x", "name": "Kuota X", "region": SAMARINDA,
+                                                "capacity": "5", "priority": "1"})
+    assert bad.status_code == 422 and "bukan kecamatan atau kelurahan" in text(bad)
+    edited = admin.post("/staff/kuota/kota-samarinda/ubah", data={
+        "name": "Kuota Samarinda", "capacity": "4000", "priority": "2", "requires_dtks": "1"})
+    assert edited.status_code == 303
+    with staff_app.app_context():
+        pool = Pool.get(Pool.code == "kota-samarinda")
+        assert (pool.name, pool.capacity, pool.priority, pool.requires_dtks) == (
+            "Kuota Samarinda", 4000, 2, True)
+        assert not Pool.select().where(Pool.code == "kel-x").exists()
+        assert {e.action for e in AuditEvent.select()} >= {"create_pool", "update_pool"}
+
+
+def test_accounts_page_ties_a_verifier_to_a_regency_and_the_queue_filters_by_regency(staff_app, people):
+    admin = logged_in(staff_app, "ana", "admin")
+    form = {"username": "rina", "role": "verifier", "password": "kata-sandi-yang-panjang"}
+    assert admin.post("/staff/akun", data=dict(form, region="99.99")).status_code == 422
+    assert admin.post("/staff/akun", data=dict(form, region="64.72")).status_code == 303
+    with staff_app.app_context():
+        assert StaffUser.get(StaffUser.username == "rina").region == "64.72"
+    mine, theirs, _rejected = people
+    page = text(admin.get("/staff?regency=64.72"))
+    assert f'id="r-{theirs.id}"' in page and f'id="r-{mine.id}"' not in page
+
+
+def test_a_worker_is_told_in_plain_words_why_the_province_pool_was_not_theirs(staff_app):
+    client = staff_app.test_client()
+    with staff_app.app_context():
+        assert pools.create_pool("kota-samarinda", "Kuota Kota Samarinda", "64.72", 0, 1, False, "t").ok
+    from tests.factories import form, make_nik
+    response = client.post("/daftar", data=form(1, nik=make_nik(1, region="647201"), kelurahan=SAMARINDA),
+                           follow_redirects=True)
+    page = text(response)
+    assert "Anda masuk daftar tunggu" in page
+    assert "Kuota provinsi hanya untuk warga yang terdaftar di DTKS" in page
