@@ -6,6 +6,9 @@ PORT ?= 8000
 WORKERS ?= 2
 HTMX_VERSION := 2.0.11
 HTMX := static/vendor/htmx-$(HTMX_VERSION).min.js
+# Kemendagri region codes and names (ODbL), from the npm registry at set-up; never committed.
+REGION_DATA_VERSION := 4.0.1
+REGION_DATA := vendor/idn-area-data/.version-$(REGION_DATA_VERSION)
 export FLASK_APP := app
 
 .PHONY: run test bench install install-test assets translations catalog clean
@@ -32,7 +35,17 @@ $(HTMX):
 	  && tar xzf htmx.org-$(HTMX_VERSION).tgz && cp package/dist/htmx.min.js $(CURDIR)/$(HTMX) \
 	  && rm -rf $$tmp
 
-assets: $(HTMX)
+# Only the CSV files and their licence are kept; a new version replaces the folder whole.
+$(REGION_DATA):
+	rm -rf vendor/idn-area-data && mkdir -p vendor
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent idn-area-data@$(REGION_DATA_VERSION) >/dev/null \
+	  && tar xzf idn-area-data-$(REGION_DATA_VERSION).tgz && mkdir out \
+	  && cp package/data/provinces.csv package/data/regencies.csv package/data/districts.csv \
+	     package/data/villages.csv package/data/LICENSE.md out/ \
+	  && touch out/.version-$(REGION_DATA_VERSION) && mv out $(CURDIR)/vendor/idn-area-data \
+	  && rm -rf $$tmp
+
+assets: $(HTMX) $(REGION_DATA)
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations -D messages
@@ -59,4 +72,4 @@ bench: install-test
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) static/vendor instance
+	rm -rf $(VENV) static/vendor vendor instance

@@ -61,7 +61,18 @@ def from_environment(instance_path):
         "STAFF_ARGON2": {},
         # Where a KPJ file waits between its dry run and apply (default: instance/uploads).
         "KPJ_UPLOAD_DIR": env("KPJ_UPLOAD_DIR", ""),
+        **region_settings(env),
     }
+
+
+def region_settings(env=os.environ.get):
+    """Which provinces (Kemendagri codes, comma-separated) are loaded and served, and from where.
+
+    The folder holds idn-area-data's CSV files (ODbL), put there by the Makefile from npm.
+    """
+    provinces = [p.strip() for p in env("JARING_PROVINCES", "64").split(",") if p.strip()]
+    return {"REGION_PROVINCES": provinces,
+            "REGION_DATA_DIR": env("JARING_REGION_DATA", str(ROOT / "vendor" / "idn-area-data"))}
 
 
 def rules_from_environment(env):

@@ -52,6 +52,8 @@ class Region(BaseModel):
     level = CharField(max_length=10)
     name = CharField(max_length=80)
     parent = CharField(max_length=16, null=True, index=True)
+    # Other spellings workers type ("Sungainangka"), separated by "|" (data/region_aliases.csv).
+    aliases = CharField(max_length=200, null=True)
 
     @classmethod
     def villages_of(cls, regency_code):
@@ -59,6 +61,11 @@ class Region(BaseModel):
         return cls.select().where(
             (cls.level == "village") & cls.code.startswith(regency_code + ".")
         ).order_by(cls.code)
+
+    @classmethod
+    def regencies(cls):
+        """Regencies and cities, ordered by code."""
+        return cls.select().where(cls.level == "regency").order_by(cls.code)
 
     @classmethod
     def choosable(cls):
@@ -141,6 +148,9 @@ class StaffUser(BaseModel):
     role = CharField(max_length=16)
     kelurahan = ForeignKeyField(Region, null=True, column_name="kelurahan")
     agency = CharField(max_length=32, null=True)
+    # A verifier's or admin's regency code (e.g. 64.72): they see only its registrations and
+    # pools. None: the whole province.
+    region = CharField(max_length=16, null=True)
     active = BooleanField(default=True)
     failed_logins = IntegerField(default=0)
     # Guessing from unknown devices waits until then; the owner's known devices are never held.
@@ -172,6 +182,7 @@ class Registration(BaseModel):
     declared_not_participant = BooleanField(default=False)
     declared_income = BooleanField(default=False)
     declared_dtks = BooleanField(default=False)
+    dtks_confirmed = BooleanField(default=False)  # the NIK is on the imported DTKS list
     kpj = CharField(max_length=20, null=True, index=True)
     reject_reason = CharField(max_length=40, null=True)
     reject_note = TextField(null=True)
@@ -192,6 +203,8 @@ class Registration(BaseModel):
             (("assisted_by", "year", "status", "id"), False),  # an operator's own entries
             Index("registration_year_status_kecamatan_id", "registration",
                   [SQL("year"), SQL("status"), SQL("substr(region, 1, 8)"), SQL("id")]),
+            Index("registration_year_status_regency_id", "registration",
+                  [SQL("year"), SQL("status"), SQL("substr(region, 1, 5)"), SQL("id")]),
             Index("registration_name_lower", "registration", [SQL("lower(name)")]),
             Index("registration_birth_date_name", "registration",  # "same person?" flag
                   [SQL("birth_date"), SQL("lower(name)")]),
@@ -200,11 +213,14 @@ class Registration(BaseModel):
 
     @classmethod
     def waiting_for(cls, pool):
-        """Waitlisted registrations this pool could take, first come first served."""
-        return cls.select().where(
+        """Waitlisted registrations this pool could take (its region, its DTKS rule), oldest first."""
+        query = cls.select().where(
             (cls.year == pool.year_id) & (cls.status == "waitlisted")
             & ((cls.region == pool.region_prefix) | cls.region.startswith(pool.region_prefix + "."))
-        ).order_by(cls.id)
+        )
+        if pool.requires_dtks:
+            query = query.where(cls.declared_dtks | cls.dtks_confirmed)
+        return query.order_by(cls.id)
 
     @classmethod
     def position_of(cls, registration):
@@ -338,6 +354,17 @@ class SmsOptOut(BaseModel):
     at = DateTimeField(default=now)
 
 
+class DtksNik(BaseModel):
+    """A NIK on the DTKS list imported for a program year: all that matching needs."""
+
+    id = AutoField()
+    year = ForeignKeyField(ProgramYear, column_name="year", backref="+")
+    nik = CharField(max_length=16)
+
+    class Meta:
+        indexes = ((("year", "nik"), True),)
+
+
 class SchemaMigration(BaseModel):
     """A migration that has been applied to this database."""
 
@@ -347,5 +374,5 @@ class SchemaMigration(BaseModel):
 
 ALL_MODELS = [
     Region, Occupation, ProgramYear, Pool, StaffUser, Registration, Reverification, AuditEvent,
-    OutboxMessage, SmsInbound, SmsSession, SmsOptOut,
+    OutboxMessage, SmsInbound, SmsSession, SmsOptOut, DtksNik,
 ]

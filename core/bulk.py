@@ -7,7 +7,7 @@ from models import Pool, Registration, db
 
 FIELDS = ("ref", "year", "nik", "nik_active", "name", "birth_date", "sex", "phone", "occupation",
           "region", "pool", "status", "channel", "declared_not_participant", "declared_income",
-          "declared_dtks", "kpj", "reject_reason", "created_at", "updated_at")
+          "declared_dtks", "dtks_confirmed", "kpj", "reject_reason", "created_at", "updated_at")
 
 
 def add_registrations(year, chunks, actor, action, progress=None):

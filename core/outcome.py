@@ -19,6 +19,8 @@ class Outcome:
     year: ProgramYear = None  # program-year operations: the year opened, closed or reopened
     pools: int = 0  # pools made for a new year
     carried: int = 0  # members carried over to re-verification
+    notes: list = field(default_factory=list)  # message keys the worker should also read
+    pool: object = None  # pool operations: the pool made or changed
 
 
 def fail(field_name, key):

@@ -12,6 +12,7 @@ from core.journal import audit, queue_sms
 from core.outcome import Outcome, fail, retrying
 from core.refs import insert_with_fresh_ref, normalize_ref
 from core.seats import (
+    dtks_only,
     fill_seats,
     first_free_seat,
     lock_pools,
@@ -21,6 +22,7 @@ from core.seats import (
 from core.validation import validate
 from models import (
     SEAT_STATUSES,
+    DtksNik,
     OutboxMessage,
     Pool,
     ProgramYear,
@@ -44,7 +46,10 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
     year = ProgramYear.current()
     if not program_year.window(today, year).is_open:
         return fail("form", "registration_closed")
-    serving, open_pools = pools_serving(year, clean.region.code)
+    on_list = DtksNik.select().where((DtksNik.year == year) & (DtksNik.nik == clean.nik.value)).exists()
+    serving, open_pools = pools_serving(year, clean.region.code, applicant.decl_dtks or on_list)
+    if not serving and dtks_only(year, clean.region.code):
+        return fail("decl_dtks", "dtks_required")
     if not serving:
         return fail("kelurahan", "region_not_eligible")
     if not open_pools:
@@ -53,7 +58,8 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
         lock_pools(serving)
         if Registration.seats_by_phone(year, clean.phone) >= rules["max_niks_per_phone"]:
             return fail("phone", "phone_limit")
-        registration = insert_registration(applicant, clean, year, channel, assisted_by, open_pools)
+        registration = insert_registration(applicant, clean, year, channel, assisted_by, open_pools,
+                                           on_list)
         if registration is None:
             return fail("nik", "nik_taken")
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
@@ -64,10 +70,17 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
             queue_sms(registration, "registered")
         elif channel != "sms":
             queue_sms(registration, "waitlisted", position=position)
-    return Outcome(True, registration=registration, position=position)
+    notes = ["dtks_pool_skipped"] if skipped_dtks(year, clean.region.code, serving) else []
+    return Outcome(True, registration=registration, position=position, notes=notes)
 
 
-def insert_registration(applicant, clean, year, channel, assisted_by, pools):
+def skipped_dtks(year, region_code, serving):
+    """Whether a pool for this region was left out because it requires DTKS (to tell the worker)."""
+    return any(p.serves(region_code) and p.requires_dtks and p not in serving
+               for p in Pool.of_year(year))
+
+
+def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_list=False):
     """Hold a seat in the first open pool with one free and insert the row; None if the NIK counts."""
     def seat():
         pool = first_free_seat(pools)
@@ -78,7 +91,8 @@ def insert_registration(applicant, clean, year, channel, assisted_by, pools):
         sex=clean.nik.sex, phone=clean.phone, occupation=clean.occupation, region=clean.region,
         channel=channel, assisted_by=assisted_by,
         declared_not_participant=applicant.decl_not_participant,
-        declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks)
+        declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks,
+        dtks_confirmed=on_list)
 
 
 def find_own(nik, ref=None, birth_date=None):
@@ -193,7 +207,8 @@ def reopen(registration, actor):
         if not claimed:
             return fail("form", "cannot_reopen")
         registration = Registration.get_by_id(registration.id)
-        pool = seat_for(registration.year_id, registration.region_id)
+        pool = seat_for(registration.year_id, registration.region_id,
+                        registration.declared_dtks or registration.dtks_confirmed)
         if pool is not None:
             Registration.update(status="pending", pool=pool).where(
                 Registration.id == registration.id).execute()
@@ -232,12 +247,12 @@ def set_pool_open(pool_code, is_open, actor, year=None):
     return Outcome(True, promoted=promoted)
 
 
-def seat_for(year, region_code):
+def seat_for(year, region_code, dtks=True):
     """Hold a seat for a region in the first serving pool with one free, open or not; pool or None.
 
     For staff decisions (reopen, re-verification): a closed pool still takes those it admitted.
     """
-    serving, _ = pools_serving(year, region_code)
+    serving, _ = pools_serving(year, region_code, dtks)
     lock_pools(serving)
     return first_free_seat(serving, open_only=False)
 

@@ -34,7 +34,7 @@ def confirm(reverification_id, actor):
         if nik_counts(rev.year_id, rev.nik):
             txn.rollback()  # the entry stays open
             return fail("nik", "registered_again")
-        pool = quota.seat_for(rev.year_id, old.region_id)
+        pool = quota.seat_for(rev.year_id, old.region_id, old.declared_dtks or old.dtks_confirmed)
         if pool is None:
             txn.rollback()
             return fail("form", "no_seat")

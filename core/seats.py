@@ -59,10 +59,25 @@ def lock_pools(pools):
              .order_by(Pool.id).for_update())
 
 
-def pools_serving(year, region_code):
-    """(pools serving a region, those of them open for registration), by priority."""
-    serving = [p for p in Pool.of_year(year) if p.serves(region_code)]
+def pools_serving(year, region_code, dtks=True):
+    """(pools serving a region that this applicant qualifies for, those of them open), by priority.
+
+    dtks: the applicant declared DTKS or is on the imported list; a pool that requires DTKS
+    serves no one else (docs/design.md, "Pools and seats").
+    """
+    serving = [p for p in Pool.of_year(year) if p.serves(region_code) and qualifies(p, dtks)]
     return serving, [p for p in serving if p.is_open]
+
+
+def qualifies(pool, dtks):
+    """Whether an applicant (on DTKS or not) may hold a seat of pool."""
+    return dtks or not pool.requires_dtks
+
+
+def dtks_only(year, region_code):
+    """Whether pools serve the region but every one of them requires DTKS."""
+    serving = [p for p in Pool.of_year(year) if p.serves(region_code)]
+    return bool(serving) and all(p.requires_dtks for p in serving)
 
 
 def seat_problems():

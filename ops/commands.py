@@ -3,16 +3,19 @@ from ops.data_cli import (
     backup_command,
     demo_data_command,
     export_cli,
+    import_dtks,
     import_kpj,
     restore_command,
 )
 from ops.db_cli import init_db, pool_cli
+from ops.regions_cli import regions_cli
 from ops.sms_cli import sms_cli
 from ops.staff_cli import staff_cli
 from ops.year_cli import year_cli
 
 COMMANDS = (init_db, pool_cli, staff_cli, sms_cli, year_cli, export_cli, import_kpj,
-            backup_command, restore_command, demo_data_command)
+            backup_command, restore_command, demo_data_command, regions_cli,
+            import_dtks)
 
 
 def register(app):

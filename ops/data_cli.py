@@ -8,9 +8,9 @@ from tqdm import tqdm
 
 from core import refs
 from core.seats import seat_problems
-from models import db
+from models import Region, db
 from ops import backup as backups
-from ops import demo_data, exports, kpj_import
+from ops import demo_data, dtks_import, exports, kpj_import
 from ops.checks import table_counts
 
 export_cli = AppGroup("export", help="Approved registrations for BPJS, or the decree list.")
@@ -31,18 +31,22 @@ def export_command(kind, summary):
     @click.option("--columns", help=f"Comma-separated keys (default: ${exports.ENV[kind]} or "
                   f"{','.join(exports.DEFAULTS[kind])}). Known: {', '.join(exports.COLUMNS)}.")
     @click.option("--year", type=int, help="Program year (default: the current one).")
-    def command(fmt, output, columns, year):
+    @click.option("--region", help="One regency only, e.g. 64.72 (each issues its own decree).")
+    def command(fmt, output, columns, year, region):
         try:
             columns = exports.columns_for(kind, columns)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--columns")
         with db.connection_context():
-            total = exports.count_rows(kind, year)
+            if region and not Region.select().where(
+                    (Region.code == region) & (Region.level == "regency")).exists():
+                raise click.BadParameter(f"unknown regency code {region!r}", param_hint="--region")
+            total = exports.count_rows(kind, year, region)
             writer = exports.writer_for(fmt)
             # atomic: the file appears only once it is complete.
             with bar(total, "rows") as progress, \
                     click.open_file(output, "wb", atomic=output != "-") as out:
-                writer(out, kind, year, columns, progress.update)
+                writer(out, kind, year, columns, progress.update, region=region)
         click.echo(f"export {kind}: {total} rows, {len(columns)} columns, {fmt} -> {output}",
                    err=output == "-")
     return command
@@ -79,6 +83,31 @@ def import_kpj(path, apply_, year, problems_only):
     else:
         click.echo(f"Dry run, nothing changed. Rows: {counts or 'none'}. "
                    "Run with --apply to enrol.")
+
+
+@click.command("import-dtks")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--apply", "apply_", is_flag=True, help="Replace the year's DTKS list (default: dry run).")
+@click.option("--year", type=int, help="Program year (default: the current one).")
+def import_dtks(path, apply_, year):
+    """Check a DTKS extract (CSV/XLSX with a NIK column); --apply makes it the year's list."""
+    with db.connection_context(), open(path, "rb") as f:
+        try:
+            report = dtks_import.import_dtks(f, apply=apply_, actor="cli", year=year)
+        except dtks_import.ImportFileError as error:
+            raise click.ClickException(str(error))
+    for line, key in report.malformed[:50]:
+        click.echo(f"line {line}: malformed NIK ({key})")
+    summary = (f"{len(report.niks)} NIKs ({report.rows} rows, {report.duplicates} repeated, "
+               f"{len(report.malformed)} malformed); {report.matched} registrations on the list, "
+               f"{report.declared_not_listed} declared DTKS but not on it")
+    if report.malformed:
+        raise click.ClickException(f"Refused, nothing changed: {summary}. Fix the malformed rows.")
+    if apply_:
+        click.echo(f"Applied: {summary}; {report.promoted} promoted from the waiting list.")
+    else:
+        click.echo(f"Dry run, nothing changed: {summary}. Run with --apply to use this list.")
 
 
 @click.command("backup")

@@ -1,12 +1,15 @@
 """Command-line tools: `flask --app app init-db`, `flask --app app pool …`."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from core import quota
+from core import pools, quota
 from database import migrate
 from models import Pool, ProgramYear, Registration, db
+from ops import regions
 from ops.refusals import refuse
-from ops.seed import seed
+from ops.regions_cli import describe
+from ops.seed import load_regions, seed
 
 pool_cli = AppGroup("pool", help="Pools of the current program year.")
 
@@ -15,8 +18,13 @@ pool_cli = AppGroup("pool", help="Pools of the current program year.")
 def init_db():
     """Create or upgrade the schema, then load reference data and default pools if missing."""
     applied = migrate()
+    try:
+        with db.connection_context():
+            counts = load_regions()  # the configured provinces, every time: new ones get loaded
+    except regions.RegionDataError as error:
+        raise click.ClickException(str(error))
     seed()
-    click.echo(f"Database ready ({len(applied)} migration(s) applied).")
+    click.echo(f"Database ready ({len(applied)} migration(s) applied; {describe(counts)}).")
 
 
 @pool_cli.command("list")
@@ -63,3 +71,46 @@ def pool_open(code):
 def pool_close(code):
     """Close a pool to new registrations (the waiting list still moves)."""
     _set_open(code, False)
+
+
+@pool_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="Name shown to workers, e.g. 'Kuota Kota Samarinda'.")
+@click.option("--region", required=True, help="Province or regency code it serves, e.g. 64.72.")
+@click.option("--capacity", type=int, required=True, help="Seats.")
+@click.option("--priority", type=int, required=True,
+              help="Lower first: a regency pool (1) before the provincial one (2).")
+@click.option("--requires-dtks", is_flag=True, help="Only people on DTKS (declared or on the list).")
+def pool_create(code, name, region, capacity, priority, requires_dtks):
+    """Add a pool to the current program year (those waiting that it serves get its seats)."""
+    with db.connection_context():
+        outcome = pools.create_pool(code, name, region, capacity, priority, requires_dtks, "cli",
+                                    current_app.config["REGION_PROVINCES"])
+    if not outcome.ok:
+        refuse(outcome.errors, with_fields=True)
+    pool = outcome.pool
+    click.echo(f"{pool.code}: {pool.capacity} seats for {pool.region_prefix}, priority "
+               f"{pool.priority}{', DTKS only' if pool.requires_dtks else ''}; "
+               f"{len(outcome.promoted)} promoted from the waiting list.")
+
+
+@pool_cli.command("edit")
+@click.argument("code")
+@click.option("--name")
+@click.option("--capacity", type=int)
+@click.option("--priority", type=int)
+@click.option("--requires-dtks/--no-requires-dtks", default=None)
+def pool_edit(code, name, capacity, priority, requires_dtks):
+    """Change a pool's name, capacity, priority or DTKS rule (the rest stays as it is)."""
+    with db.connection_context():
+        pool = Pool.get_or_none((Pool.code == code) & (Pool.year == ProgramYear.current()))
+        if pool is None:
+            refuse({"pool": "pool_unknown"})
+        outcome = pools.update_pool(
+            code, pool.name if name is None else name,
+            pool.capacity if capacity is None else capacity,
+            pool.priority if priority is None else priority,
+            pool.requires_dtks if requires_dtks is None else requires_dtks, "cli")
+    if not outcome.ok:
+        refuse(outcome.errors, with_fields=True)
+    click.echo(f"{code}: changed; {len(outcome.promoted)} promoted from the waiting list.")

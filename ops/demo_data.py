@@ -31,7 +31,8 @@ class Maker:
         self.year, self.rng = year, rng
         self.places = [r.code for r in Region.select().where(Region.level == "village")]
         self.places += [r.code for r in Region.choosable()[1]]
-        self.weights = list(accumulate(8 if c.startswith("64.71.") else 1 for c in self.places))
+        # About half from Balikpapan's 34 kelurahan (the first city), the rest over the province.
+        self.weights = list(accumulate(30 if c.startswith("64.71.") else 1 for c in self.places))
         self.work = [c for c in WORK if Occupation.get_or_none(Occupation.code == c)] or \
             [o.code for o in Occupation.select()]
         self.work_weights = list(accumulate(WORK.get(w, 1) for w in self.work))
@@ -77,13 +78,16 @@ class Maker:
                     pool=None, status="waitlisted",
                     channel=rng.choices(list(CHANNELS), cum_weights=self.channel_weights)[0],
                     declared_not_participant=True, declared_income=True,
-                    declared_dtks=rng.random() < 0.5, kpj=None, reject_reason=None,
+                    # Outside Balikpapan only the DTKS pool serves: those who register there are on it.
+                    declared_dtks=rng.random() < 0.5 or not region.startswith("64.71."),
+                    dtks_confirmed=False, kpj=None, reject_reason=None,
                     created_at=when, updated_at=when)
 
     def decide(self, row, pools, free, mix, rejected, cancelled):
         """Give a row its status: a seat while a serving pool has one, else the waiting list."""
         rng, roll = self.rng, self.rng.random()
-        pool = next((p for p in pools if p.serves(row["region"]) and free[p.id] > 0), None)
+        pool = next((p for p in pools if p.serves(row["region"]) and free[p.id] > 0
+                     and (row["declared_dtks"] or not p.requires_dtks)), None)  # the DTKS rule
         if roll < cancelled:
             row.update(status="cancelled", nik_active=None)
         elif roll < cancelled + rejected:

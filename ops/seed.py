@@ -1,9 +1,12 @@
 """Reference data (regions, occupations) and a first program year, loaded into an empty database."""
 import csv
 
-from config import ROOT
+from flask import current_app, has_app_context
+
+from config import ROOT, region_settings
 from core import program_year
 from models import Occupation, Region, db
+from ops import regions
 
 DATA = ROOT / "data"
 
@@ -14,22 +17,17 @@ def read_csv(name):
         return list(csv.DictReader(f))
 
 
-def load_regions(path=None):
-    """Insert or update regions from a CSV of the regions.csv shape; return how many."""
-    rows = read_csv("regions.csv") if path is None else list(csv.DictReader(open(path, encoding="utf-8")))
-    with db.atomic():
-        for row in rows:
-            Region.insert(code=row["code"], level=row["level"], name=row["name"],
-                          parent=row["parent"] or None).on_conflict(
-                conflict_target=[Region.code],
-                update={Region.name: row["name"], Region.level: row["level"]}).execute()
-    return len(rows)
+def load_regions(provinces=None, directory=None):
+    """Load the configured provinces' regions from the package (ops/regions.py); {level: count}."""
+    settings = current_app.config if has_app_context() else region_settings()
+    return regions.load(provinces or settings["REGION_PROVINCES"],
+                        directory or settings["REGION_DATA_DIR"])
 
 
 def seed(today=None):
     """Load regions, occupations, a current program year and its pools if missing."""
     with db.connection_context():
-        if not Region.select().exists():
+        if not Region.select().where(Region.level == "village").exists():
             load_regions()
         if not Occupation.select().exists():
             with db.atomic():

@@ -29,15 +29,18 @@ def fail(errors):
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--kelurahan", help="Region code an operator is tied to, e.g. 64.71.01.1001.")
 @click.option("--agency", help="Agency a verifier works for (Disnaker, Dishub, DPPP); none = all.")
+@click.option("--region", help="Regency a verifier or admin works for, e.g. 64.72; none = province.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
-def create(username, role, kelurahan, agency, password_stdin):
+def create(username, role, kelurahan, agency, region, password_stdin):
     """Make a staff account."""
     password = read_password(password_stdin)
     with db.connection_context():
-        errors, user = users.create(username, role, password, "cli", kelurahan=kelurahan, agency=agency)
+        errors, user = users.create(username, role, password, "cli", kelurahan=kelurahan,
+                                    agency=agency, region=region)
     if errors:
         fail(errors)
-    click.echo(f"Account '{user.username}' created ({user.role}).")
+    where = f", regency {user.region}" if user.region else ""
+    click.echo(f"Account '{user.username}' created ({user.role}{where}).")
 
 
 @staff_cli.command("set-password")
@@ -64,7 +67,7 @@ def change_account(username, **change):
         if user is None:
             raise click.ClickException(f"No account '{username}'.")
         errors = users.update(user, "cli", user.role, user.active, kelurahan=user.kelurahan_id,
-                              agency=user.agency, **change)
+                              agency=user.agency, region=user.region, **change)
     if errors:
         fail(errors)
     return user
@@ -75,6 +78,6 @@ def list_accounts():
     """Print every account with its role, place and state."""
     with db.connection_context():
         for user in StaffUser.select().order_by(StaffUser.username):
-            place = user.kelurahan_id or user.agency or "-"
+            place = user.kelurahan_id or "/".join(filter(None, (user.region, user.agency))) or "-"
             state = "active" if user.active else "disabled"
             click.echo(f"{user.username:<24} {user.role:<9} {place:<16} {state}")

@@ -6,14 +6,28 @@ from core.validation import FIELDS, validate
 from extensions import limiter
 from models import Registration
 from public import bp
-from web.forms import applicant_from, form_context, messages_for
+from web.forms import (
+    applicant_from,
+    chosen_regency,
+    form_context,
+    kelurahan_context,
+    messages_for,
+)
 from web.pages import page_or_fragment, wants_fragment
+from web.texts import NOTES
 
 
 @bp.get("/daftar")
 def register_form():
-    """The registration form."""
-    return render_template("register.html", **form_context())
+    """The registration form; `?kabupaten=64.72` opens it at that regency's kelurahan."""
+    return render_template("register.html", **form_context({"kabupaten": request.args.get("kabupaten", "")}))
+
+
+@bp.get("/daftar/kelurahan")
+def kelurahan_choice():
+    """The kelurahan question for `?kabupaten=` (htmx swaps it in when the regency changes)."""
+    regency = chosen_regency({"kabupaten": request.args.get("kabupaten", "")})
+    return render_template("_kelurahan_choice.html", **kelurahan_context(regency))
 
 
 @bp.post("/daftar")
@@ -25,10 +39,11 @@ def register():
         context = form_context(request.form, messages_for(outcome.errors))
         return page_or_fragment("register.html", "_register_form.html", 422, **context)
     session["result_id"] = outcome.registration.id
+    session["result_notes"] = outcome.notes
     if wants_fragment():
         # The whole main column changes, heading included, as on the page without JavaScript.
         page = render_template("_register_done.html", reg=outcome.registration,
-                               position=outcome.position)
+                               position=outcome.position, notes=note_texts(outcome.notes))
         return page, 200, {"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
     return redirect(url_for("public.register_result"), 303)
 
@@ -40,7 +55,13 @@ def register_result():
     if reg is None:
         return redirect(url_for("public.register_form"))
     outcome = quota.status(reg)
-    return render_template("register_done.html", reg=outcome.registration, position=outcome.position)
+    return render_template("register_done.html", reg=outcome.registration, position=outcome.position,
+                           notes=note_texts(session.get("result_notes", [])))
+
+
+def note_texts(keys):
+    """The sentences of the core's notes about a registration (which places, and why)."""
+    return [str(NOTES[k]) for k in keys if k in NOTES]
 
 
 @bp.post("/daftar/periksa")

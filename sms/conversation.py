@@ -65,14 +65,29 @@ def accept(step, text, data, problems):
         else:
             data["job"] = occupation.code
     else:
-        match = lookup.find_place(text)
-        if match.found is not None:
-            data["place"] = match.found.code
-        elif match.maybe:
-            names = ", ".join(r.name for r in match.maybe)
-            problems["place"] = (replies.say("place_ambiguous", lang, options=names), False)
-        else:
-            problems["place"] = (replies.error("kelurahan_invalid", lang), True)
+        accept_place(text, data, problems)
+
+
+def accept_place(text, data, problems):
+    """A kelurahan by name; a number picks from the choice we offered; a regency asks further."""
+    lang, choices = data["lang"], data.pop("choices", None)
+    typed = text.strip().rstrip(".")
+    if choices and typed.isdigit() and 1 <= int(typed) <= len(choices):
+        data["place"] = choices[int(typed) - 1]
+        return
+    match = lookup.find_place(text, regency=data.get("regency"))
+    found = match.found
+    if found is not None and found.level == "regency":
+        data["regency"] = found.code
+        problems["place"] = (replies.say("place_regency", lang, place=replies.place_label(found.name)),
+                             False)
+    elif found is not None:
+        data["place"] = found.code
+    elif match.maybe:
+        data["choices"] = [r.code for r in match.maybe[:replies.MAX_CHOICES]]
+        problems["place"] = (replies.place_choice(match.maybe[:replies.MAX_CHOICES], lang), False)
+    else:
+        problems["place"] = (replies.error("kelurahan_invalid", lang), True)
 
 
 def applicant(data, phone):

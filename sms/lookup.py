@@ -4,6 +4,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from peewee import fn
+
 from core.identity import clean_digits
 from models import Occupation, Region
 from sms.replies import SHORT_JOBS, SHORT_JOBS_EN
@@ -47,11 +49,16 @@ def best(typed, aliases):
     if typed.isdigit() or not 4 <= len(typed) <= LONGEST:
         return Match()
     scores = {}
+    matcher = difflib.SequenceMatcher(None, "", typed)  # typed is the cached side (seq2)
     for alias, items in aliases.items():
         if alias.startswith(typed):
             score = 0.95
         else:
-            score = difflib.SequenceMatcher(None, typed, alias).ratio()
+            # The cheap upper bounds first: over a province's ~2,500 names, ratio() alone is slow.
+            matcher.set_seq1(alias)
+            if matcher.real_quick_ratio() < CLOSE or matcher.quick_ratio() < CLOSE:
+                continue
+            score = matcher.ratio()
         for item in items:
             if score >= CLOSE and score > scores.get(item, 0):
                 scores[item] = score
@@ -77,13 +84,35 @@ def find_occupation(text, aliases=None):
     return best(text, aliases or occupation_aliases()).found
 
 
-def region_aliases():
-    """{alias: [Region]} for every region a worker may give as domicile."""
-    villages, regencies = Region.choosable()
+_REGION_CACHE = {}
+
+
+def region_aliases(regency=None):
+    """{alias: [Region]}: every kelurahan and regency by name, our other spellings and code.
+
+    Built once per process and kept while the region table is unchanged (one cheap query).
+    """
+    stamp = Region.select(fn.COUNT(Region.code), fn.MAX(Region.code),
+                          fn.SUM(fn.LENGTH(Region.aliases))).tuples().first()
+    if _REGION_CACHE.get("stamp") != stamp:
+        _REGION_CACHE.clear()
+        _REGION_CACHE["stamp"] = stamp
+    if regency not in _REGION_CACHE:
+        query = Region.select().where(Region.level.in_(("village", "regency")))
+        if regency:
+            query = query.where(Region.code.startswith(regency + ".") & (Region.level == "village"))
+        _REGION_CACHE[regency] = build_region_aliases(query)
+    return _REGION_CACHE[regency]
+
+
+def build_region_aliases(regions):
+    """{alias: [Region]} for the regions given."""
     aliases = {}
-    for region in villages + regencies:
+    for region in regions:
         add(aliases, region.code, region)
         add(aliases, region.name, region)
+        for other in (region.aliases or "").split("|"):
+            add(aliases, other, region)
         words = region.name.split(maxsplit=1)
         if len(words) == 2 and key(words[0]) in PREFIXES:  # `Kota Samarinda` -> `Samarinda`
             add(aliases, words[1], region)
@@ -91,9 +120,16 @@ def region_aliases():
     return aliases
 
 
-def find_place(text, aliases=None):
-    """Match a kelurahan (or regency) by name, close spelling or code (`64.71.01.1001`)."""
+def find_place(text, aliases=None, regency=None):
+    """Match a kelurahan or a regency by name, close spelling or code (`64.71.01.1001`).
+
+    With a regency (the worker named it before), its kelurahan are tried first.
+    """
     typed = clean_digits(text) if clean_digits(text).isdigit() else text
+    if regency and aliases is None:
+        match = best(typed, region_aliases(regency))
+        if match.found is not None or match.maybe:
+            return match
     return best(typed, aliases or region_aliases())
 
 
@@ -103,6 +139,7 @@ def split_spaced(words):
     for j in range(1, min(len(words) - 1, MAX_NAME_WORDS + 1)):
         if find_occupation(words[j], jobs) is not None:
             place = " ".join(words[j + 1:])
-            if words[j].isdigit() or find_place(place, places).found is not None:
+            match = find_place(place, places)
+            if words[j].isdigit() or match.found is not None or match.maybe:
                 return [" ".join(words[:j]), words[j], place]
     return [" ".join(words)]

@@ -3,6 +3,7 @@ import logging
 import string
 
 from core.refs import format_ref
+from models import Region
 from sms.gsm import SMS_LIMIT, clip, fits, gsm7_length, to_gsm7
 from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
 
@@ -10,7 +11,7 @@ log = logging.getLogger("jaring.sms")
 # The most of each value a reply repeats; a 100-letter name is cut, not sent back whole.
 CAPS = {"name": 18, "job": 16, "place": 22, "pool": 20, "kpj": 20, "ref": 9, "pos": 9,
         "left": 9, "cap": 9, "options": 60, "menu": 120, "items": 160, "status": 60,
-        "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3}
+        "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3, "choices": 100, "n": 1}
 ELASTIC = "note"  # takes whatever room the rest of the text leaves
 SHORT_JOBS = {"ojol": "Ojek online", "ojek-pangkalan": "Ojek pangkalan", "nelayan": "Nelayan",
               "petani": "Petani", "pedagang": "Pedagang kecil", "buruh-harian": "Buruh harian",
@@ -118,6 +119,37 @@ def pretty_ref(ref):
 def place_label(name):
     """`Kabupaten Penajam Paser Utara` -> `Kab. Penajam Paser Utara`."""
     return name.replace("Kabupaten ", "Kab. ")
+
+
+MAX_CHOICES = 6  # the most places one numbered choice offers (Kaltim's most repeated name: 6)
+# How people in Kaltim write their regencies briefly (a choice of six must fit one SMS).
+SHORT_REGENCIES = {"64.01": "Paser", "64.02": "Kukar", "64.03": "Berau", "64.07": "Kubar",
+                   "64.08": "Kutim", "64.09": "PPU", "64.11": "Mahulu", "64.71": "Balikpapan",
+                   "64.72": "Samarinda", "64.74": "Bontang"}
+
+
+def place_choice(regions, lang="id"):
+    """`Ada 4 kelurahan Sidomulyo. Balas angka: 1 Kukar-Muara Badak 2 Kukar-Tabang 3 Kutim ...`.
+
+    The regency tells the places apart, its kecamatan too where one regency has the name twice;
+    different names (close spellings) are named in each option.
+    """
+    districts = {d.code: d.name for d in Region.select().where(
+        Region.code.in_([r.parent for r in regions]))}
+    keys = [(r.name.lower().replace(" ", ""), r.code[:5]) for r in regions]
+    same_name = len({name for name, _ in keys}) == 1
+    one_regency = len({regency for _, regency in keys}) == 1
+    labels = []
+    for region, (name, regency) in zip(regions, keys):
+        where = SHORT_REGENCIES.get(regency, regency)
+        if keys.count((name, regency)) > 1:
+            where += "-" + clip(districts.get(region.parent, region.parent), 12)
+        labels.append(where if same_name else clip(region.name, 16) if one_regency
+                      else f"{clip(region.name, 16)} ({where})")
+    options = join_fitting([f"{i} {label}" for i, label in enumerate(labels, 1)], CAPS["choices"], " ")
+    if same_name:
+        return say("place_choice", lang, n=len(regions), place=regions[0].name, choices=options)
+    return say("place_choice_any", lang, choices=options)
 
 
 def pool_label(name):

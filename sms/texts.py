@@ -24,6 +24,9 @@ TEXTS = {
                      "ketik kabupaten/kota, misal: Samarinda.",
         "again_place": "Ketik nama kelurahan sesuai KTP, misal: Manggar.",
         "place_ambiguous": "Kelurahan kurang jelas. Maksud Anda: {options}? Ketik nama lengkapnya.",
+        "place_choice": "Ada {n} kelurahan {place}. Balas angka: {choices}",
+        "place_choice_any": "Kelurahan mana? Balas angka: {choices}",
+        "place_regency": "Kelurahan mana di {place}? Ketik nama kelurahan sesuai KTP.",
         "ask_confirm": "{name}, {job}, {place}. Anda bukan peserta BPJS TK dan penghasilan tidak "
                        "di atas UMK? Balas YA untuk daftar, TIDAK batal.",
         "yes_no": "Balas YA untuk daftar, atau TIDAK untuk batal.",
@@ -78,6 +81,9 @@ TEXTS = {
                      "Balikpapan: text your regency/city, e.g. Samarinda.",
         "again_place": "Text the name of your kelurahan, e.g. Manggar.",
         "place_ambiguous": "Which kelurahan? Did you mean: {options}? Text the full name.",
+        "place_choice": "{n} kelurahan {place}. Reply with a number: {choices}",
+        "place_choice_any": "Which kelurahan? Reply with a number: {choices}",
+        "place_regency": "Which kelurahan in {place}? Text its name as on your KTP.",
         "ask_confirm": "{name}, {job}, {place}. You are not a BPJS TK member and earn no more "
                        "than the UMK? Reply YA to register, TIDAK to stop.",
         "yes_no": "Reply YA to register, or TIDAK to stop.",
@@ -138,6 +144,8 @@ ERRORS = {
         "kelurahan_required": "Kelurahan belum diisi.",
         "kelurahan_invalid": "Kelurahan tidak dikenal.",
         "region_not_eligible": "Maaf, program ini hanya untuk warga Kalimantan Timur.",
+        "dtks_required": "Maaf, kuota wilayah Anda hanya untuk warga DTKS. Daftar di web atau "
+                         "kelurahan.",
         "declaration_required": "Pendaftaran perlu jawaban YA atas pernyataan.",
         "registration_closed": "Maaf, pendaftaran sedang ditutup.",
         "not_found": "Data tidak ditemukan.",
@@ -167,6 +175,8 @@ ERRORS = {
         "kelurahan_required": "Kelurahan missing.",
         "kelurahan_invalid": "Unknown kelurahan.",
         "region_not_eligible": "Sorry, this program is only for residents of East Kalimantan.",
+        "dtks_required": "Sorry, places in your area are for people on DTKS only. Register on the "
+                         "web or at the kelurahan.",
         "declaration_required": "Registering needs a YA to the declarations.",
         "registration_closed": "Sorry, registration is closed.",
         "not_found": "Not found.",

@@ -11,6 +11,7 @@ from staff import (  # noqa: E402,F401
     context,
     dashboard,
     decisions,
+    dtks,
     exports,
     kpj,
     pools,

@@ -1,13 +1,13 @@
 """Exports for BPJS and the decree (admin): pick list, format and columns; stream the file."""
 import re
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import journal
 from core.program_year import year_number
-from models import ProgramYear
+from models import ProgramYear, Region
 from ops import exports
 from staff import bp
 from staff.roles import actor, role_required
@@ -24,6 +24,16 @@ def picked_columns(args):
     """Column keys asked for: checkbox values, each may also be a comma-separated list."""
     keys = [k.strip()[:40] for v in args.getlist("columns")[:MAX_COLUMNS] for k in v.split(",")]
     return [k for k in keys if k][:MAX_COLUMNS]
+
+
+def read_region(args):
+    """(regency code or None, error): the account's own regency, else the one asked for."""
+    if g.staff.region:
+        return g.staff.region, None
+    code = args.get("region", "")[:16]
+    if not code or Region.select().where((Region.code == code) & (Region.level == "regency")).exists():
+        return code or None, None
+    return None, _("Pilih kabupaten/kota dari daftar.")
 
 
 def read_choice(args):
@@ -59,14 +69,15 @@ def column_menu(kind):
     return defaults + [k for k in exports.COLUMNS if k not in defaults]
 
 
-def exports_form(kind, fmt, year, columns, errors, status=200):
-    """The exports page: choices, the number of rows and the decree summary."""
-    summary = exports.decree_summary(year)
+def exports_form(kind, fmt, year, columns, errors, status=200, region=None):
+    """The exports page: choices, the number of rows and the decree summary (of one regency)."""
+    summary = exports.decree_summary(year, region)
     years = [y.year for y in ProgramYear.select(ProgramYear.year).order_by(ProgramYear.year.desc())]
     return render_template(
         "staff/exports.html", kind=kind, fmt=fmt, year=year, columns=columns, errors=errors,
         kinds=KINDS, years=years, menu=column_menu(kind), registry=exports.COLUMNS,
-        count=exports.count_rows(kind, year), summary=summary,
+        count=exports.count_rows(kind, year, region), summary=summary, region=region,
+        regencies=list(Region.regencies()),
         summary_total=sum(row[2] for row in summary)), status
 
 
@@ -75,7 +86,10 @@ def exports_form(kind, fmt, year, columns, errors, status=200):
 def exports_page():
     """Choose what to download; see how many rows it will have."""
     kind, fmt, year, columns, errors = read_choice(request.args)
-    return exports_form(kind, fmt, year, columns, errors, 422 if errors else 200)
+    region, error = read_region(request.args)
+    if error:
+        errors["region"] = error
+    return exports_form(kind, fmt, year, columns, errors, 422 if errors else 200, region)
 
 
 @bp.get("/ekspor/unduh")
@@ -83,11 +97,15 @@ def exports_page():
 def export_download():
     """Stream the chosen export (a GET: it changes nothing, but it is audited: personal data)."""
     kind, fmt, year, columns, errors = read_choice(request.args)
+    region, error = read_region(request.args)
+    if error:
+        errors["region"] = error
     if errors:
-        return exports_form(kind, fmt, year, columns, errors, 422)
-    rows = exports.count_rows(kind, year)
-    journal.audit(actor(), "export", kind=kind, format=fmt, rows=rows, year=year, columns=",".join(columns))
-    chunks = exports.chunks_for(fmt)(kind, year, columns)
-    name = f"jaring-{FILE_NAMES[kind]}-{year}.{EXTENSIONS[fmt]}"
+        return exports_form(kind, fmt, year, columns, errors, 422, region)
+    rows = exports.count_rows(kind, year, region)
+    journal.audit(actor(), "export", kind=kind, format=fmt, rows=rows, year=year, region=region,
+                  columns=",".join(columns))
+    chunks = exports.chunks_for(fmt)(kind, year, columns, region=region)
+    name = f"jaring-{FILE_NAMES[kind]}-{year}{'-' + region if region else ''}.{EXTENSIONS[fmt]}"
     return Response(stream_with_context(chunks), mimetype=FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

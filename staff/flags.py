@@ -6,7 +6,7 @@ from peewee import fn
 
 from core.clock import local
 from core.identity import NikError, age_on, parse_nik
-from models import Registration
+from models import DtksNik, Region, Registration
 
 FLAGS = {
     "region": _l("KTP dari kabupaten/kota lain"),
@@ -14,6 +14,7 @@ FLAGS = {
     "phone": _l("Nomor HP dipakai untuk beberapa NIK"),
     "age": _l("Mendekati batas usia"),
     "duplicate": _l("Mungkin orang yang sama (nama dan tanggal lahir sama)"),
+    "dtks": _l("Menyatakan terdaftar DTKS, tetapi tidak ada di daftar DTKS yang diimpor"),
 }
 
 
@@ -71,11 +72,23 @@ def flags_for(regs, max_age, age_years, only=None):
     wanted = set(FLAGS) if only in (None, "any") else {only}
     phones = shared_phones(regs) if "phone" in wanted else set()
     people = same_people(regs) if "duplicate" in wanted else set()
+    listed = ({y for (y,) in DtksNik.select(DtksNik.year).where(
+        DtksNik.year.in_({r.year_id for r in regs})).distinct().tuples()} if "dtks" in wanted else set())
     checks = {
         "region": other_regency,
         "nik": nik_disagrees,
         "phone": lambda reg: (reg.phone, reg.year_id) in phones,
         "age": lambda reg: near_age_limit(reg, max_age, age_years),
         "duplicate": lambda reg: (reg.name.lower(), reg.birth_date) in people,
+        # Only once a list was imported for the year: before that, nobody is on it.
+        "dtks": lambda reg: reg.declared_dtks and not reg.dtks_confirmed and reg.year_id in listed,
     }
     return {reg.id: [key for key, check in checks.items() if key in wanted and check(reg)] for reg in regs}
+
+
+def nik_place(nik):
+    """Where a NIK was issued, named from the loaded regions: `Kota Samarinda, Sungai Kunjang`."""
+    codes = [f"{nik[:2]}.{nik[2:4]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"]
+    names = dict(Region.select(Region.code, Region.name).where(Region.code.in_(codes)).tuples())
+    named = [names[c] for c in codes if c in names]
+    return ", ".join(named) or codes[1]

@@ -93,14 +93,14 @@ def unreadable():
 
 
 @bp.get("/kpj")
-@role_required("admin")
+@role_required("admin", province=True)
 def kpj():
     """The upload form."""
     return kpj_page()
 
 
 @bp.post("/kpj")
-@role_required("admin")
+@role_required("admin", province=True)
 def kpj_check():
     """Keep the uploaded file and show what applying it would do; nothing changes yet."""
     upload = request.files.get("file")
@@ -120,7 +120,7 @@ def kpj_check():
 
 
 @bp.post("/kpj/terapkan")
-@role_required("admin")
+@role_required("admin", province=True)
 def kpj_apply():
     """Apply a checked file by its token: enrol each match through the core (SMS included)."""
     token = request.form.get("token", "")

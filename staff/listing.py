@@ -24,6 +24,7 @@ class Filters:
 
     status: str = "pending"
     pool: str = ""
+    regency: str = ""
     kecamatan: str = ""
     kelurahan: str = ""
     occupation: str = ""
@@ -41,16 +42,22 @@ class Choices:
     """The values each filter may take this year, with their names."""
 
     pools: dict
+    regencies: dict
     districts: dict
     places: dict
     occupations: dict
 
     @classmethod
-    def load(cls, year):
-        """Read the small reference tables once per request."""
-        regions = list(Region.select())
+    def load(cls, year, regency=None):
+        """Read the small reference tables once per request (one regency's places, if given)."""
+        query = Region.select()
+        if regency:
+            query = query.where((Region.code == regency) | Region.code.startswith(regency + ".")
+                                | (Region.level.in_(("province", "regency"))))
+        regions = list(query)
         return cls(
             pools={p.code: p for p in Pool.of_year(year)},
+            regencies={r.code: r.name for r in regions if r.level == "regency"},
             districts={r.code: r.name for r in regions if r.level == "district"},
             places={r.code: r.name for r in regions if r.level in ("village", "regency")},
             occupations={o.code: o for o in Occupation.menu()})
@@ -58,7 +65,8 @@ class Choices:
 
 def read_filters(args, choices):
     """Filters from the query string; anything unknown falls back to its default."""
-    allowed = {"status": set(STATUSES) | {"all"}, "pool": choices.pools, "kecamatan": choices.districts,
+    allowed = {"status": set(STATUSES) | {"all"}, "pool": choices.pools, "regency": choices.regencies,
+               "kecamatan": choices.districts,
                "kelurahan": choices.places, "occupation": choices.occupations, "channel": CHANNELS,
                "flag": set(FLAGS) | {"any"}}
     values = {}
@@ -70,15 +78,23 @@ def read_filters(args, choices):
     return Filters(**values)
 
 
+def in_regency(code):
+    """Registrations of one regency, written as the index's expression (migrations/0005)."""
+    return fn.SUBSTR(Registration.region, SQL("1"), SQL("5")) == code
+
+
 def scope_parts(user):
     """The account's scope as disjoint conditions, each served in id order by an index (none: all)."""
     if user.role == "operator":  # their kelurahan, and what they entered elsewhere
         theirs = Registration.region == user.kelurahan_id
         return [theirs, (Registration.assisted_by == user.id) & ~theirs]
+    parts = []
     if user.role == "verifier" and user.agency:
         codes = [o.code for o in Occupation.select(Occupation.code).where(Occupation.agency == user.agency)]
-        return [Registration.occupation.in_(codes)]
-    return []
+        parts = [Registration.occupation.in_(codes)]
+    if user.region:  # a regency's verifier or admin: that regency only, everywhere
+        parts = [part & in_regency(user.region) for part in parts] or [in_regency(user.region)]
+    return parts
 
 
 def scoped(query, user):
@@ -98,6 +114,8 @@ def filtered(user, f, choices, year):
         query = query.where(Registration.status == f.status)
     if f.pool:
         query = query.where(Registration.pool == choices.pools[f.pool].id)
+    if f.regency:
+        query = query.where(in_regency(f.regency))
     if f.kecamatan:  # written exactly as the index's expression (migrations/0002), literals and all
         query = query.where(fn.SUBSTR(Registration.region, SQL("1"), SQL("8")) == f.kecamatan)
     for name in ("kelurahan", "occupation", "channel"):

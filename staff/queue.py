@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from peewee import fn
 
 from core import clock
-from models import AuditEvent, ProgramYear, Registration
+from models import AuditEvent, ProgramYear, Region, Registration
 from staff import bp
 from staff.flags import FLAGS, flags_for
 from staff.listing import (
@@ -69,7 +69,9 @@ def row_context(choices=None):
 def queue():
     """The queue page: filters, counters and a page of rows with their flags."""
     year = ProgramYear.current()
-    choices = Choices.load(year)
+    regency = g.staff.region or request.args.get("regency", "")[:16]
+    choices = Choices.load(year, regency if Region.get_or_none(
+        (Region.code == regency) & (Region.level == "regency")) else None)
     filters = read_filters(request.args, choices)
     after = read_cursor(request.args.get("after"))
     queries = filtered(g.staff, filters, choices, year)

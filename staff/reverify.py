@@ -74,7 +74,7 @@ def decided(rev_id, outcome, done=""):
 
 
 @bp.post("/tahun/verifikasi-ulang/konfirmasi")
-@role_required("admin")
+@role_required("admin", province=True)
 def reverify_confirm():
     """A member is still eligible: approved in the new year, holding a seat (the core decides)."""
     rev_id = entry_id()
@@ -84,7 +84,7 @@ def reverify_confirm():
 
 
 @bp.post("/tahun/verifikasi-ulang/keluarkan")
-@role_required("admin")
+@role_required("admin", province=True)
 def reverify_drop():
     """A member is no longer eligible: they leave the list with a reason."""
     rev_id = entry_id()

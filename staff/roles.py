@@ -15,8 +15,12 @@ ROW_ID = "int(max=9223372036854775807)"
 ROLE_NAMES = {"operator": _l("Operator"), "verifier": _l("Verifikator"), "admin": _l("Admin")}
 
 
-def role_required(*roles):
-    """Let only logged-in staff with one of roles (any role when none given) through."""
+def role_required(*roles, province=False):
+    """Let only logged-in staff with one of roles (any role when none given) through.
+
+    province=True: a province-wide operation (accounts, program years, imports), refused to an
+    account tied to one regency.
+    """
     allowed = roles or ROLES
 
     def decorate(view):
@@ -27,7 +31,7 @@ def role_required(*roles):
                 if wants_fragment():
                     return "", 401, {"HX-Redirect": login}
                 return redirect(login, 303)
-            if g.staff.role not in allowed:
+            if g.staff.role not in allowed or (province and g.staff.region):
                 abort(403)
             return view(*args, **kwargs)
         return guarded

@@ -46,14 +46,14 @@ def simulator_page(phone_text="", exchanges=(), error=None, status=200):
 
 
 @bp.get("/simulator")
-@role_required("admin")
+@role_required("admin", province=True)
 def simulator():
     """An empty conversation."""
     return simulator_page()
 
 
 @bp.post("/simulator")
-@role_required("admin")
+@role_required("admin", province=True)
 def simulate():
     """Pass the text to the SMS door's answer(), as the Twilio webhook does, and show the reply.
 

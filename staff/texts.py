@@ -22,6 +22,16 @@ ERRORS = {
     "pool_unknown": _l("Kuota tidak dikenal."),
     "capacity_below_held": _l("Kapasitas tidak boleh di bawah jumlah kursi yang sudah terisi."),
     "capacity_format": _l("Tulis kapasitas sebagai angka bulat, paling banyak 9.999.999."),
+    "priority_format": _l("Tulis prioritas sebagai angka bulat 1 sampai 99 (1 dipakai lebih dulu)."),
+    "pool_code_format": _l("Kode kuota 2-40 karakter: huruf kecil, angka atau tanda hubung."),
+    "pool_code_taken": _l("Kode kuota ini sudah dipakai tahun ini."),
+    "pool_name_required": _l("Isi nama kuota (2-120 karakter)."),
+    "region_unknown": _l("Kode wilayah tidak dikenal di provinsi yang dilayani."),
+    "pool_region_level": _l("Kuota hanya untuk satu provinsi atau satu kabupaten/kota, bukan kecamatan atau kelurahan."),
+    "region_forbidden": _l("Akun Anda hanya mengelola kabupaten/kota Anda sendiri."),
+    "region_staff_role": _l("Hanya verifikator dan admin yang terikat pada kabupaten/kota; operator terikat pada kelurahan."),
+    # rows of a DTKS import
+    "dtks_malformed": _l("Berkas DTKS memuat NIK yang salah; tidak ada yang diubah. Perbaiki baris ini lalu unggah lagi."),
     # program years and re-verification
     "year_exists": _l("Tahun program ini sudah ada."),
     "year_unknown": _l("Tahun program ini tidak ada."),

@@ -20,9 +20,15 @@ def kelurahan_choices():
     return villages + regencies
 
 
-def check_place(role, kelurahan, agency):
-    """Errors for the kelurahan/agency of a role, and the values to store."""
-    errors, place = {}, {"kelurahan": None, "agency": None}
+def check_place(role, kelurahan, agency, region=None):
+    """Errors for the kelurahan/agency/regency of a role, and the values to store."""
+    errors, place = {}, {"kelurahan": None, "agency": None, "region": None}
+    if region:  # a verifier's or admin's regency; operators have their kelurahan instead
+        if role == "operator":
+            errors["region"] = "region_staff_role"
+        elif not Region.select().where((Region.code == region) & (Region.level == "regency")).exists():
+            errors["region"] = "region_unknown"
+        place["region"] = region if "region" not in errors else None
     if role not in ROLES:
         errors["role"] = "role_invalid"
     if role == "operator":
@@ -42,10 +48,10 @@ def check_password(password):
     return "password_short" if len(password or "") < MIN_PASSWORD else None
 
 
-def create(username, role, password, actor, kelurahan=None, agency=None):
+def create(username, role, password, actor, kelurahan=None, agency=None, region=None):
     """Make an account; return (errors {field: key}, user or None)."""
     username = (username or "").strip().lower()
-    errors, place = check_place(role, kelurahan, agency)
+    errors, place = check_place(role, kelurahan, agency, region)
     if not USERNAME_RE.match(username):
         errors["username"] = "username_format"
     if err := check_password(password):
@@ -67,9 +73,9 @@ def create(username, role, password, actor, kelurahan=None, agency=None):
 
 
 def update(user, actor, role, active, kelurahan=None, agency=None, password=None, unlock=False,
-           by=None):
-    """Change an account's role, place, active flag, password or lock; return errors."""
-    errors, place = check_place(role, kelurahan, agency)
+           by=None, region=None):
+    """Change an account's role, place, regency, active flag, password or lock; return errors."""
+    errors, place = check_place(role, kelurahan, agency, region)
     if by is not None and by.id == user.id and (role != user.role or not active):
         errors["role"] = "self_demote"
     if password and (err := check_password(password)):

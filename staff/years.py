@@ -34,14 +34,14 @@ def years_page(errors=None, values=None, status=200):
 
 
 @bp.get("/tahun")
-@role_required("admin")
+@role_required("admin", province=True)
 def years():
     """Program years, and the current one's re-verification list."""
     return years_page()
 
 
 @bp.post("/tahun")
-@role_required("admin")
+@role_required("admin", province=True)
 def open_year():
     """Open a new program year with the pools of another; its members go to re-verification."""
     values = {k: request.form.get(k, "").strip()[:40] for k in ("year", "copy_from", "opens_on", "closes_on")}
@@ -65,7 +65,7 @@ def open_year():
 
 
 @bp.post("/tahun/status")
-@role_required("admin")
+@role_required("admin", province=True)
 def set_year_open():
     """Close registration (now, or after a date), or open it again (optionally until a date)."""
     choice = request.form.get("open", "")

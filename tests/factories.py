@@ -29,5 +29,5 @@ def form(n=0, **overrides):
     """The same applicant as the public form posts it."""
     a = applicant(n, **overrides)
     data = {k: getattr(a, k) for k in ("nik", "name", "birth_date", "phone", "occupation", "kelurahan")}
-    data.update({k: "1" for k in ("decl_not_participant", "decl_income") if getattr(a, k)})
+    data.update({k: "1" for k in ("decl_not_participant", "decl_income", "decl_dtks") if getattr(a, k)})
     return data

@@ -7,19 +7,30 @@ import pytest
 import requests
 
 from config import DEFAULT_RULES
-from core import quota
+from core import pools, quota
 from database import open_database
 from models import Pool, Registration, db
-from tests.factories import applicant, form
+from tests.factories import applicant, form, make_nik
 from tests.live_server import LiveServer, prepare_database
 
 RACERS = 200
-CITY_SEATS, PROVINCE_SEATS = 7, 5
+# Three pools: Balikpapan's and Samarinda's for their residents, the province's for both after them.
+CITY_SEATS, PROVINCE_SEATS, SAMARINDA_SEATS = 7, 5, 3
+SEATS = CITY_SEATS + PROVINCE_SEATS + SAMARINDA_SEATS
 
 
 def set_capacities():
     Pool.update(capacity=CITY_SEATS).where(Pool.code == "kota-balikpapan").execute()
     Pool.update(capacity=PROVINCE_SEATS).where(Pool.code == "prov-kaltim").execute()
+    assert pools.create_pool("kota-samarinda", "Kuota Kota Samarinda", "64.72", SAMARINDA_SEATS, 1,
+                             False, "test").ok
+
+
+def racer_applicant(n):
+    """Every third racer lives in Samarinda; all are on DTKS, so the provincial pool takes them."""
+    if n % 3 == 0:
+        return dict(nik=make_nik(n, region="647201"), kelurahan="64.72.01.1001", decl_dtks=True)
+    return dict(decl_dtks=True)
 
 
 def check_invariants(acknowledged):
@@ -27,13 +38,16 @@ def check_invariants(acknowledged):
     for pool in Pool.select():
         assert pool.held == Registration.count_held(pool) <= pool.capacity
     seated = Registration.select().where(Registration.pool.is_null(False)).count()
-    assert seated == CITY_SEATS + PROVINCE_SEATS
+    assert seated == SEATS
+    for pool in Pool.select():  # each pool seats only the residents it serves
+        assert all(pool.serves(r.region_id) for r in Registration.select().where(Registration.pool == pool))
+    assert Pool.get(Pool.code == "kota-samarinda").held == SAMARINDA_SEATS
     stored = {r.ref for r in Registration.select(Registration.ref)}
     assert set(acknowledged) <= stored and len(stored) == len(acknowledged) == RACERS
     waiting = list(Registration.select().where(Registration.status == "waitlisted")
                    .order_by(Registration.id))
     assert [Registration.position_of(r) for r in waiting] == list(range(1, len(waiting) + 1))
-    assert len(waiting) == RACERS - CITY_SEATS - PROVINCE_SEATS
+    assert len(waiting) == RACERS - SEATS
 
 
 @pytest.mark.slow
@@ -46,7 +60,7 @@ def test_threads_racing_for_the_last_seats_never_oversell(core_app):
         start.wait()
         for n in range(worker, RACERS, 20):
             with db.connection_context():
-                outcome = quota.register(applicant(n), "web", DEFAULT_RULES)
+                outcome = quota.register(applicant(n, **racer_applicant(n)), "web", DEFAULT_RULES)
             assert outcome.ok, outcome.errors
             with lock:
                 refs.append(outcome.registration.ref)
@@ -65,7 +79,7 @@ def register_over_http(base_url, n):
     with requests.Session() as s:
         page = s.get(f"{base_url}/daftar", timeout=60).text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        reply = s.post(f"{base_url}/daftar", data={**form(n), "csrf_token": token},
+        reply = s.post(f"{base_url}/daftar", data={**form(n, **racer_applicant(n)), "csrf_token": token},
                        headers={"HX-Request": "true"}, timeout=60)
         assert reply.status_code == 200, reply.text[:500]
         return re.search(r'class="ref">([A-Z0-9]{4})-([A-Z0-9]{4})<', reply.text).group(1, 2)

@@ -42,7 +42,7 @@ def test_registrations_look_real_and_keep_the_seat_rule(core_app):
         assert (reg.kpj is not None) == (reg.status == "enrolled")
         assert (reg.nik_active is None) == (reg.status == "cancelled")
     regions = Counter(r.region_id[:5] for r in Registration.select(Registration.region))
-    assert regions["64.71"] > 0.8 * 1_000  # mostly Balikpapan kelurahan
+    assert regions["64.71"] > 0.4 * 1_000 and len(regions) == 10  # Balikpapan first, every regency
 
 
 def test_nobody_waits_while_a_pool_that_serves_them_has_a_seat(core_app):

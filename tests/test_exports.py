@@ -36,7 +36,8 @@ def known_set():
                birth=SITI_BIRTH, kelurahan="64.71.06.1005", occupation="nelayan")
     registered(3, status="pending", name="Dewi Lestari")
     registered(4, status="enrolled", name="Ahmad Fauzi")
-    registered(5, name="Rahmat Hidayat", kelurahan="64.72", occupation="pedagang")
+    registered(5, name="Rahmat Hidayat", kelurahan="64.72.01.1001", occupation="pedagang",
+               decl_dtks=True)  # Rawa Makmur, Palaran (Samarinda): the provincial pool, for DTKS
     return ProgramYear.current().year
 
 
@@ -65,7 +66,7 @@ def test_bpjs_csv_lists_approved_registrations_in_the_default_columns(core_app):
          "Balikpapan Timur", "Pengemudi ojek online", "JKK+JKM", "16800", start],
         [make_nik(2, birth=SITI_BIRTH, female=True), "Siti Aminah", "05-07-1990", "P",
          "081200000002", "Damai", "Balikpapan Kota", "Nelayan", "JKK+JKM", "16800", start],
-        [make_nik(5), "Rahmat Hidayat", "12-03-1985", "L", "081200000005", "", "",
+        [make_nik(5), "Rahmat Hidayat", "12-03-1985", "L", "081200000005", "Rawa Makmur", "Palaran",
          "Pedagang kecil / kaki lima", "JKK+JKM", "16800", start],
     ]
     assert exports.count_rows("bpjs") == 3
@@ -103,8 +104,19 @@ def test_decree_groups_approved_and_enrolled_by_kecamatan_and_kelurahan(core_app
         ["1", "Kota Balikpapan", "Balikpapan Timur", "Manggar", "Ahmad Fauzi"],
         ["2", "Kota Balikpapan", "Balikpapan Timur", "Manggar", "Budi Santoso"],
         ["3", "Kota Balikpapan", "Balikpapan Kota", "Damai", "Siti Aminah"],
-        ["4", "Kota Samarinda", "", "", "Rahmat Hidayat"],
+        ["4", "Kota Samarinda", "Palaran", "Rawa Makmur", "Rahmat Hidayat"],
     ]
+
+
+def test_each_regency_gets_its_own_decree_list(core_app):
+    known_set()
+    samarinda = read_csv("decree", region="64.72")
+    assert [r[:5] for r in samarinda[1:]] == [
+        ["1", "Kota Samarinda", "Palaran", "Rawa Makmur", "Rahmat Hidayat"]]
+    balikpapan = read_csv("decree", region="64.71")
+    assert [r[4] for r in balikpapan[1:]] == ["Ahmad Fauzi", "Budi Santoso", "Siti Aminah"]
+    assert exports.decree_summary(region="64.72") == [("Palaran", "Rawa Makmur", 1)]
+    assert exports.count_rows("bpjs", region="64.74") == 0  # Bontang: nobody yet
 
 
 def test_decree_xlsx_has_a_summary_sheet_and_a_heading_per_kelurahan(core_app):
@@ -112,11 +124,11 @@ def test_decree_xlsx_has_a_summary_sheet_and_a_heading_per_kelurahan(core_app):
     sheets = read_xlsx("decree", columns="no,nama")
     assert sheets["Rekap"] == [["KECAMATAN", "KELURAHAN", "JUMLAH"],
                                ["Balikpapan Timur", "Manggar", 2], ["Balikpapan Kota", "Damai", 1],
-                               ["Kota Samarinda", None, 1]]
+                               ["Palaran", "Rawa Makmur", 1]]
     assert sheets["Daftar"] == [["NO", "NAMA LENGKAP"], ["BALIKPAPAN TIMUR / MANGGAR"],
                                 [1, "Ahmad Fauzi"], [2, "Budi Santoso"],
                                 ["BALIKPAPAN KOTA / DAMAI"], [3, "Siti Aminah"],
-                                ["KOTA SAMARINDA"], [4, "Rahmat Hidayat"]]
+                                ["PALARAN / RAWA MAKMUR"], [4, "Rahmat Hidayat"]]
 
 
 def test_keyset_pages_give_every_row_once_even_with_equal_names(core_app):

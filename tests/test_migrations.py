@@ -24,16 +24,23 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
     migrate()
     with db.connection_context():
         later = [p.stem for p in migration_files()][1:]
-        # Make it a database from before the later migrations: drop what 0002, 0003 and 0008 add.
+        # Make it a database from before the later migrations: drop what 0002, 0003, 0005, 0008 add.
         staff_indexes = {i.name for i in db.get_indexes("registration")} - FIRST_INDEXES
         for name in staff_indexes:
             db.execute_sql(f'DROP INDEX "{name}"')
         db.execute_sql('DROP TABLE "reverification"')
         db.execute_sql('ALTER TABLE "outboxmessage" DROP COLUMN "segments"')  # 0008 adds it
+        db.execute_sql('DROP TABLE "dtksnik"')  # and what 0005 adds: the DTKS list, three columns
+        for table, column in OLD_LACKS:
+            db.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         SchemaMigration.delete().where(SchemaMigration.name.in_(later)).execute()
         db.execute_sql("INSERT INTO programyear (year, is_open, is_current) VALUES (2030, 1, 0)")
     assert staff_indexes and "reverification" not in db.get_tables()
-    assert "segments" not in {c.name for c in db.get_columns("outboxmessage")}
+    assert "registration_year_status_regency_id" in staff_indexes
+    with db.connection_context():
+        for table, column in OLD_LACKS:
+            assert column not in {c.name for c in db.get_columns(table)}
+        assert "segments" not in {c.name for c in db.get_columns("outboxmessage")}
     result = subprocess.run([sys.executable, "-m", "flask", "init-db"], cwd=ROOT,
                             env={"DATABASE_URL": url, "FLASK_APP": "app", "PATH": "/usr/bin:/bin"},
                             capture_output=True, text=True, timeout=120)
@@ -42,7 +49,9 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
     open_database(url)
     with db.connection_context():
         assert {i.name for i in db.get_indexes("registration")} >= staff_indexes
-        assert "reverification" in db.get_tables()
+        assert "reverification" in db.get_tables() and "dtksnik" in db.get_tables()
+        for table, column in OLD_LACKS:
+            assert column in {c.name for c in db.get_columns(table)}
         assert "segments" in {c.name for c in db.get_columns("outboxmessage")}
         assert SchemaMigration.select().count() == len(migration_files())
         assert db.execute_sql("SELECT COUNT(*) FROM programyear WHERE year = 2030").fetchone()[0] == 1
@@ -53,3 +62,5 @@ FIRST_INDEXES = {"registration_ref", "registration_nik", "registration_phone", "
                  "registration_pool", "registration_kpj", "registration_year_nik_active",
                  "registration_year_status_id", "registration_status_id",
                  "registration_occupation", "registration_year", "registration_assisted_by"}
+# Columns 0005 adds (the province-wide issue): an older database lacks them.
+OLD_LACKS = (("region", "aliases"), ("staffuser", "region"), ("registration", "dtks_confirmed"))

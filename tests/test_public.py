@@ -45,7 +45,9 @@ def test_registration_form_uses_the_public_field_names(client):
     page = text_of(client.get("/daftar"))
     for name in CONTRACT:
         assert f'name="{name}"' in page
-    assert 'inputmode="numeric"' in page and 'value="64.71.01.1001"' in page
+    # Step one names the regency; its kelurahan come with it (tests/test_regions.py).
+    assert 'inputmode="numeric"' in page and 'value="64.71"' in page
+    assert 'value="64.71.01.1001"' in text_of(client.get("/daftar?kabupaten=64.71"))
 
 
 def test_registering_redirects_to_a_result_with_the_code(client):

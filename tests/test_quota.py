@@ -8,7 +8,7 @@ from core import quota, refs
 from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Region, Registration
 from tests.factories import applicant, make_nik
 
-SAMARINDA = "64.72"
+SAMARINDA = "64.72.01.1001"  # Rawa Makmur, Palaran
 MANGGAR = "64.71.01.1001"
 
 
@@ -40,14 +40,14 @@ def test_codes_are_neither_sequential_nor_repeated(core_app):
 def test_city_full_sends_a_balikpapan_resident_to_the_province_pool(core_app):
     capacity("kota-balikpapan", 1)
     register(1)
-    reg = register(2).registration
+    reg = register(2, decl_dtks=True).registration  # the provincial pool requires DTKS
     assert reg.status == "pending" and reg.pool.code == "prov-kaltim"
 
 
 def test_other_kaltim_resident_goes_only_to_the_province_pool(core_app):
     capacity("prov-kaltim", 1)
-    first = register(1, kelurahan=SAMARINDA).registration
-    second = register(2, kelurahan=SAMARINDA)
+    first = register(1, kelurahan=SAMARINDA, decl_dtks=True).registration
+    second = register(2, kelurahan=SAMARINDA, decl_dtks=True)
     assert first.pool.code == "prov-kaltim"
     assert second.registration.status == "waitlisted" and second.position == 1
     assert held("kota-balikpapan") == 0
@@ -118,14 +118,14 @@ def test_closed_program_year_takes_no_registrations(core_app):
 
 def test_closing_the_city_pool_sends_newcomers_to_the_province(core_app):
     assert quota.set_pool_open("kota-balikpapan", False, "test").ok
-    assert register(1).registration.pool.code == "prov-kaltim"
+    assert register(1, decl_dtks=True).registration.pool.code == "prov-kaltim"
 
 
 def test_cancel_returns_the_seat_to_the_oldest_matching_waiter(core_app):
     capacity("kota-balikpapan", 1)
     capacity("prov-kaltim", 0)
     holder = register(1).registration
-    samarinda = register(2, kelurahan=SAMARINDA).registration  # cannot use a city seat
+    samarinda = register(2, kelurahan=SAMARINDA, decl_dtks=True).registration  # no city seat
     local = register(3).registration
     outcome = quota.cancel(holder, "worker:web")
     assert [r.id for r in outcome.promoted] == [local.id]

@@ -69,7 +69,8 @@ def test_two_admins_reopening_one_registration_take_one_seat(core_app):
 def test_opening_a_closed_pool_first_seats_those_already_waiting(core_app):
     capacities(5, 0)
     quota.set_pool_open("kota-balikpapan", False, "admin")
-    waiting = quota.register(applicant(1), "web", DEFAULT_RULES).registration
+    # On DTKS: the open provincial pool (no seat) takes them onto the waiting list.
+    waiting = quota.register(applicant(1, decl_dtks=True), "web", DEFAULT_RULES).registration
     assert waiting.status == "waitlisted"
     opened = quota.set_pool_open("kota-balikpapan", True, "admin")
     assert [r.id for r in opened.promoted] == [waiting.id]

@@ -83,10 +83,16 @@ def test_an_unclear_kelurahan_gives_the_names_it_might_mean(db_context, typed):
     assert match.found is None and len(match.maybe) >= 2
 
 
-@pytest.mark.parametrize("typed", ["Jakarta", "xx", "64.71", "Balikpapan", "", "6471011099"])
+@pytest.mark.parametrize("typed", ["Jakarta", "xx", "", "6471011099"])
 def test_an_unknown_place_is_not_guessed(db_context, typed):
     match = find_place(typed)
     assert match.found is None
+
+
+@pytest.mark.parametrize("typed", ["64.71", "Balikpapan", "kota balikpapan"])
+def test_a_regency_alone_is_found_as_a_regency_not_a_kelurahan(db_context, typed):
+    match = find_place(typed)
+    assert match.found.code == "64.71" and match.found.level == "regency"
 
 
 @pytest.mark.parametrize("typed, code", [

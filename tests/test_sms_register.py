@@ -90,8 +90,9 @@ def test_wrong_answers_are_explained_and_asked_again(handset, db_context):
     assert "Pekerjaan tidak dikenal. Balas angka: 1 Ojek online" in handset.send("42")
     handset.send("ojol")
     assert "Kelurahan tidak dikenal" in handset.send("Jakarta Selatan")
-    maybe = handset.send("gunung sari")
-    assert "Gunung Sari Ulu" in maybe and "Gunung Sari Ilir" in maybe
+    maybe = handset.send("sepinggan r")  # Sepinggan Raya, or Sepinggan?
+    assert maybe == "Kelurahan mana? Balas angka: 1 Sepinggan Raya 2 Sepinggan"
+    assert "Kelurahan tidak dikenal" in handset.send("9")  # not one of the numbers offered
     assert "Budi, Ojek online, Gunung Sari Ulu" in handset.send("Gunung Sari Ulu")
 
 

@@ -21,6 +21,7 @@ LONGEST = {
     "note": "catatan petugas " * 40, "options": ", ".join(["Gunung Samarinda Baru"] * 4),
     "menu": ", ".join(f"{i} {'Pekerjaan panjang'}" for i in range(1, 20)),
     "status": "terdaftar BPJS TK, KPJ " + "9" * 20, "n": 99, "nik": "0123",
+    "choices": " ".join(f"{i} Kukar-Tenggarong Seberang" for i in range(1, 7)),
     "max_age": 100, "min_age": 100, "max_niks": 100,
 }
 MAX_RULES = {"max_age": 100, "min_age": 100, "max_niks_per_phone": 100}

@@ -59,8 +59,8 @@ def test_the_dashboard_draws_svg_charts_each_with_its_numbers_in_a_table(admin):
 
 def test_the_dashboard_counts_the_waiting_list_per_pool(admin):
     Pool.update(capacity=0).execute()
-    registered(1)
-    registered(2, name="Siti Aminah", kelurahan="64.72")  # Samarinda: the provincial pool only
+    registered(1, decl_dtks=True)
+    registered(2, name="Siti Aminah", kelurahan="64.72.01.1001", decl_dtks=True)  # Samarinda
     tables = dict(re.findall(r"<caption>(.*?)</caption>(.*?)</table>", text(admin.get("/staff/dasbor")), re.S))
     waiting = tables["Daftar tunggu yang dapat masuk ke tiap kuota"]
     assert re.search(r"Kuota Kota Balikpapan</th><td class=\"n\">1<", waiting)

@@ -66,7 +66,7 @@ def test_filters_narrow_the_queue(verifier, args, expected):
     registered(5, occupation="nelayan", name="Fisher Lima")
     quota.register(applicant(6, name="Assisted Enam"), "assisted", DEFAULT_RULES)
     Pool.update(capacity=Pool.held).where(Pool.code == "kota-balikpapan").execute()
-    registered(7, name="Other Pool")  # the city pool is full: a Balikpapan resident goes to the province
+    registered(7, name="Other Pool", decl_dtks=True)  # city full: to the province (for DTKS)
     Pool.update(capacity=Pool.held).execute()
     registered(8, name="Waitlisted Delapan")
     labels = {"Pending Satu": "pending", "Approved Dua": "approved", "Rejected Tiga": "rejected",

@@ -23,10 +23,31 @@ def messages_for(errors):
     return {f: error_text(k, rules) for f, k in errors.items()}
 
 
+def chosen_regency(values):
+    """The regency code the form has chosen (the regency field, else the kelurahan's), or ''."""
+    codes = {r.code for r in Region.regencies()}
+    for text in (values.get("kabupaten", ""), values.get("kelurahan", "")[:5]):
+        if text[:16] in codes:
+            return text[:16]
+    return ""
+
+
+def kelurahan_context(regency, values=None, errors=None):
+    """The kelurahan question for one regency: its villages (by kecamatan code) and kecamatan names."""
+    villages = list(Region.villages_of(regency)) if regency else []
+    districts = {r.code: r.name for r in Region.select().where(
+        (Region.level == "district") & (Region.parent == regency))} if regency else {}
+    return dict(values=values or {}, errors=errors or {}, villages=villages, districts=districts,
+                regency=regency)
+
+
 def form_context(values=None, errors=None):
-    """Everything the registration form template needs: values, errors, menus, the window."""
-    villages, regencies = Region.choosable()
-    districts = {r.code: r.name for r in Region.select().where(Region.level == "district")}
-    return dict(values=values or {}, errors=errors or {}, occupations=list(Occupation.menu()),
-                villages=villages, regencies=regencies, districts=districts,
-                window=program_year.window())
+    """Everything the registration form template needs: values, errors, menus, the window.
+
+    Step one names the regency (ten options); only then does the page carry that regency's
+    kelurahan, so the first visit stays small (docs/design.md, "Budgets").
+    """
+    values = values or {}
+    regency = chosen_regency(values)
+    return dict(kelurahan_context(regency, values, errors), occupations=list(Occupation.menu()),
+                regencies=list(Region.regencies()), window=program_year.window())

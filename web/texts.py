@@ -26,6 +26,7 @@ ERRORS = {
     "kelurahan_required": _l("Pilih kelurahan tempat tinggal Anda (sesuai alamat KTP)."),
     "kelurahan_invalid": _l("Pilih kelurahan dari daftar."),
     "region_not_eligible": _l("Program ini hanya untuk warga Kalimantan Timur."),
+    "dtks_required": _l("Kuota untuk wilayah Anda hanya untuk warga yang terdaftar di DTKS. Jika Anda terdaftar, centang pernyataan DTKS."),
     "declaration_required": _l("Centang pernyataan ini jika benar. Tanpa pernyataan ini Anda tidak dapat mendaftar."),
     "registration_closed": _l("Pendaftaran sedang ditutup."),
     "not_found": _l("Data tidak ditemukan. Periksa NIK dan kode pendaftaran, atau NIK dan tanggal lahir."),
@@ -41,6 +42,11 @@ ERRORS = {
     "http_429": _l("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
     "http_500": _l("Maaf, ada gangguan. Data Anda belum tersimpan. Coba lagi sebentar lagi."),
     "form_expired": _l("Formulir sudah kedaluwarsa. Muat ulang halaman, isi lagi, lalu kirim."),
+}
+
+# What a worker should also know about the place they got (core Outcome.notes).
+NOTES = {
+    "dtks_pool_skipped": _l("Kuota provinsi hanya untuk warga yang terdaftar di DTKS. Karena Anda tidak menyatakan terdaftar di DTKS, Anda hanya mendapat tempat dari kuota kabupaten/kota Anda."),
 }
 
 STATUS = {

@@ -73,12 +73,23 @@ def screenshot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def choose_kelurahan(page, code):
+    """Step one, the regency (htmx swaps its kelurahan in; without JS a GET step); then the kelurahan."""
+    page.select_option("#kabupaten", code[:5])
+    step = page.locator("#regency-step input[type=submit]")  # shown only without JavaScript
+    if step.count() and step.is_visible():
+        step.click()
+        page.wait_for_load_state("load")
+    page.wait_for_selector(f"#kelurahan option[value='{code}']", state="attached")
+    page.select_option("#kelurahan", code)
+
+
 def fill_registration(page, values):
-    """Type an applicant into the registration form as a worker would."""
+    """Type an applicant into the registration form as a worker would: where they live first."""
+    choose_kelurahan(page, values["kelurahan"])
     for field in ("nik", "name", "birth_date", "phone"):
         page.fill(f"#{field}", values[field])
     page.select_option("#occupation", values["occupation"])
-    page.select_option("#kelurahan", values["kelurahan"])
     for field in ("decl_not_participant", "decl_income"):
         if values.get(field):
             page.check(f"#{field}")

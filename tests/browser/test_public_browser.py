@@ -166,3 +166,36 @@ def test_page_fits_a_360px_screen(js, path, js_page, nojs_page):
     assert page.locator("button[type=submit], a.btn").first.bounding_box()["height"] >= 44
     name = path.strip("/").replace("#", "-") or "home"
     screenshot(page, f"{name}-{'js' if js else 'nojs'}-360")
+
+
+def test_two_step_kelurahan_choice_without_js_is_a_plain_get(nojs_page, live_server):
+    requests = []
+    nojs_page.on("request", lambda r: requests.append((r.method, r.url)))
+    nojs_page.goto("/daftar")
+    assert nojs_page.locator("#kelurahan option").count() == 1  # only "choose a regency first"
+    nojs_page.select_option("#kabupaten", "64.72")
+    nojs_page.click("#regency-step input[type=submit]")
+    nojs_page.wait_for_url("**/daftar?kabupaten=64.72")
+    assert ("GET", f"{live_server.base_url}/daftar?kabupaten=64.72") in requests
+    groups = nojs_page.locator("#kelurahan optgroup")
+    assert groups.count() == 10 and groups.first.get_attribute("label") == "Palaran"
+    assert nojs_page.locator("#kelurahan option[value^='64.71.']").count() == 0
+    screenshot(nojs_page, "register-nojs-regency-step")
+
+
+def test_two_step_kelurahan_choice_with_js_swaps_without_a_page_load(js_page, applicant_form):
+    js_page.goto("/daftar")
+    wait_for_htmx(js_page)
+    js_page.evaluate("window.stillHere = 'yes'")
+    assert not js_page.locator("#regency-step input[type=submit]").is_visible()
+    js_page.select_option("#kabupaten", "64.74")
+    js_page.wait_for_selector("#kelurahan optgroup", state="attached")
+    assert js_page.evaluate("window.stillHere") == "yes" and js_page.url.endswith("/daftar")
+    assert js_page.locator("#kelurahan option[value^='64.74.']").count() == 15  # Bontang
+    js_page.select_option("#kabupaten", "64.71")
+    js_page.wait_for_selector("#kelurahan option[value='64.71.01.1001']", state="attached")
+    assert js_page.locator("#kelurahan option[value^='64.74.']").count() == 0
+    fill_registration(js_page, applicant_form)
+    js_page.click("button[type=submit]")
+    js_page.wait_for_selector("#register-result")
+    assert js_page.evaluate("window.stillHere") == "yes"

@@ -1,0 +1,94 @@
+"""Pools for any region: create one, change its name, capacity, priority or DTKS rule.
+
+A pool serves a province or a regency (a Kemendagri code prefix); a kecamatan- or kelurahan-level
+pool would overlap the regency pools oddly, so it is refused. Capacity never goes below the
+seats held (core/quota.py's set_capacity does that change).
+"""
+import re
+
+from config import region_settings
+from core import quota
+from core.journal import audit
+from core.outcome import Outcome, fail, retrying
+from core.seats import fill_seats
+from models import Pool, ProgramYear, Region, db
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+POOL_LEVELS = ("province", "regency")
+MAX_CAPACITY = 9_999_999
+
+
+def check_region(code, provinces=None):
+    """Message key for a pool region that is unknown, outside the provinces or too small; else None."""
+    provinces = provinces or region_settings()["REGION_PROVINCES"]
+    region = Region.get_or_none(Region.code == (code or "").strip())
+    if region is None or region.code.split(".")[0] not in provinces:
+        return "region_unknown"
+    if region.level not in POOL_LEVELS:
+        return "pool_region_level"
+    return None
+
+
+def check_numbers(capacity, priority):
+    """{field: key} for a capacity or priority that is not a whole number in range."""
+    errors = {}
+    if not isinstance(capacity, int) or not 0 <= capacity <= MAX_CAPACITY:
+        errors["capacity"] = "capacity_format"
+    if not isinstance(priority, int) or not 1 <= priority <= 99:
+        errors["priority"] = "priority_format"
+    return errors
+
+
+@retrying
+def create_pool(code, name, region, capacity, priority, requires_dtks, actor, provinces=None):
+    """Add a pool to the current year (seats go at once to those waiting that it serves)."""
+    code, name, region = (code or "").strip().lower(), " ".join((name or "").split()), (region or "").strip()
+    errors = check_numbers(capacity, priority)
+    if not CODE_RE.match(code):
+        errors["code"] = "pool_code_format"
+    if not 2 <= len(name) <= 120:
+        errors["name"] = "pool_name_required"
+    if key := check_region(region, provinces):
+        errors["region"] = key
+    year = ProgramYear.current()
+    if year is None:
+        errors["form"] = "year_unknown"
+    if errors:
+        return Outcome(False, errors)
+    with db.atomic():
+        if Pool.select().where((Pool.year == year) & (Pool.code == code)).exists():
+            return fail("code", "pool_code_taken")
+        pool = Pool.create(code=code, name=name, year=year, region_prefix=region, capacity=capacity,
+                           held=0, priority=priority, is_open=True, requires_dtks=bool(requires_dtks))
+        audit(actor, "create_pool", after=code, pool=code, region=region, capacity=capacity,
+              priority=priority, requires_dtks=bool(requires_dtks))
+        promoted = fill_seats(pool)
+    return Outcome(True, pool=Pool.get_by_id(pool.id), promoted=promoted)
+
+
+@retrying
+def update_pool(code, name, capacity, priority, requires_dtks, actor):
+    """Change a pool of the current year; capacity never below the seats held."""
+    name = " ".join((name or "").split())
+    errors = check_numbers(capacity, priority)
+    if not 2 <= len(name) <= 120:
+        errors["name"] = "pool_name_required"
+    if errors:
+        return Outcome(False, errors)
+    year = ProgramYear.current()
+    with db.atomic() as txn:
+        pool = Pool.get_or_none((Pool.code == code) & (Pool.year == year))
+        if pool is None:
+            return fail("pool", "pool_unknown")
+        if capacity < pool.held:
+            return fail("capacity", "capacity_below_held")
+        Pool.update(name=name, priority=priority, requires_dtks=bool(requires_dtks)).where(
+            Pool.id == pool.id).execute()
+        audit(actor, "update_pool", pool=code, name=name, priority=priority,
+              requires_dtks=bool(requires_dtks))
+        outcome = quota.set_capacity(code, capacity, actor, year) if capacity != pool.capacity else None
+        if outcome is not None and not outcome.ok:  # held grew meanwhile: undo the whole change
+            txn.rollback()
+            return outcome
+        promoted = outcome.promoted if outcome else fill_seats(Pool.get_by_id(pool.id))
+    return Outcome(True, pool=Pool.get_by_id(pool.id), promoted=promoted)

@@ -1,0 +1,97 @@
+"""Import of the DTKS list (CSV/XLSX with a NIK column): check every row, then replace the year's list.
+
+A file with any malformed NIK is refused whole: a list that is partly wrong would quietly leave
+people off it. Like the KPJ import (ops/kpj_import.py): a dry run first, then apply.
+"""
+from dataclasses import dataclass, field
+
+from core import dtks
+from core.identity import NikError, clean_digits, parse_nik
+from core.program_year import year_number
+from models import DtksNik, ProgramYear, Registration
+from ops.kpj_import import NIK_HEADERS
+from ops.tabular import ImportFileError, cell_text, table  # noqa: F401 (for the pages)
+
+CHUNK = 500
+
+
+@dataclass
+class DtksReport:
+    """What a DTKS file holds and would change; malformed: [(line, reason key)]."""
+
+    niks: set = field(default_factory=set, repr=False)
+    rows: int = 0
+    duplicates: int = 0
+    malformed: list = field(default_factory=list)
+    matched: int = 0  # registrations of the year whose NIK is on the list
+    declared_not_listed: int = 0  # declared DTKS, not on the list: flagged for the verifier
+    applied: bool = False
+    promoted: int = 0
+
+    @property
+    def ok(self):
+        """Whether the file may be applied (no malformed NIK)."""
+        return not self.malformed and bool(self.niks)
+
+
+def read_niks(fileobj):
+    """(line, text) of the NIK column of each non-empty row after the header."""
+    column = None
+    for line, cells in enumerate(table(fileobj), start=1):
+        cells = list(cells or ())
+        if column is None:
+            names = [" ".join(cell_text(c).lower().replace("_", " ").replace(".", " ").split())
+                     for c in cells]
+            column = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
+            if column is None and line >= 10:
+                break
+            continue
+        text = cell_text(cells[column]) if column < len(cells) else ""
+        if text.strip() or any(cell_text(c) for c in cells):
+            yield line, text
+    if column is None:
+        raise ImportFileError("no header row with a NIK column")
+
+
+def check(fileobj, year=None):
+    """A DtksReport of the file (nothing changes)."""
+    year, report = year_number(year), DtksReport()
+    for line, text in read_niks(fileobj):
+        report.rows += 1
+        nik = clean_digits(text)
+        try:
+            parse_nik(nik)
+        except NikError as error:
+            report.malformed.append((line, error.code))
+            continue
+        if nik in report.niks:
+            report.duplicates += 1
+        report.niks.add(nik)
+    niks = sorted(report.niks)
+    for start in range(0, len(niks), CHUNK):
+        part = niks[start:start + CHUNK]
+        base = Registration.select().where((Registration.year == year) & Registration.nik.in_(part))
+        report.matched += base.count()
+    declared = Registration.select(Registration.nik).where(
+        (Registration.year == year) & Registration.declared_dtks).tuples()
+    report.declared_not_listed = sum(1 for (nik,) in declared if nik not in report.niks)
+    return report
+
+
+def import_dtks(fileobj, apply=False, actor="cli", year=None):
+    """Check the file; with apply and no malformed NIK, make it the year's DTKS list."""
+    report = check(fileobj, year)
+    if apply and report.ok:
+        outcome = dtks.replace_list(report.niks, actor, year_record(year))
+        report.applied, report.promoted = outcome.ok, len(outcome.promoted)
+    return report
+
+
+def year_record(year):
+    """The ProgramYear for a number (None: the current one)."""
+    return ProgramYear.get_or_none(ProgramYear.year == year) if year else None
+
+
+def listed_count(year=None):
+    """How many NIKs the year's DTKS list holds."""
+    return DtksNik.select().where(DtksNik.year == year_number(year)).count()
