@@ -10,7 +10,7 @@ log = logging.getLogger("jaring.sms")
 # The most of each value a reply repeats; a 100-letter name is cut, not sent back whole.
 CAPS = {"name": 18, "job": 16, "place": 22, "pool": 20, "kpj": 20, "ref": 9, "pos": 9,
         "left": 9, "cap": 9, "options": 60, "menu": 120, "items": 160, "status": 60,
-        "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3, "contact": 68, "jkm": 14,
+        "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3, "contact": 68, "jkm": 16,
         "cc": 12}
 ELASTIC = "note"  # takes whatever room the rest of the text leaves
 SHORT_JOBS = {"ojol": "Ojek online", "ojek-pangkalan": "Ojek pangkalan", "nelayan": "Nelayan",

@@ -2,8 +2,8 @@
 
 TEXTS = {
     "id": {
-        "help": "Jaring BPJS TK gratis: DAFTAR, CEK, BATAL <kode>, KUOTA, MANFAAT, STOP. "
-                "English: BAHASA EN. Bantuan: {contact}",
+        "help": "Jaring: DAFTAR, CEK, BATAL <kode>, KUOTA, MANFAAT, STOP. English: BAHASA EN. "
+                "Bantuan: {contact}",
         "unknown": "Pesan tidak dikenali. Ketik DAFTAR untuk daftar, CEK untuk status, "
                    "BATAL <kode>, KUOTA, atau INFO untuk bantuan.",
         "session_help": "Anda sedang mengisi pendaftaran. Balas pertanyaan terakhir, atau ketik "
@@ -48,13 +48,13 @@ TEXTS = {
         "quota_closed": "Pendaftaran sedang ditutup. Sisa tempat: {items}.",
         "pool_line": "{pool} {left} dari {cap}",
         "more": " (+{n} lagi)",
-        "benefits": "JKK: biaya rawat kecelakaan kerja sesuai kebutuhan medis, upah selama tak "
-                    "bisa kerja. JKM: {jkm} untuk ahli waris. Klaim: kantor BPJS TK, JMO, {cc}.",
+        "benefits": "JKK: biaya rawat kecelakaan kerja sesuai kebutuhan medis, upah saat tak "
+                    "bisa kerja. JKM: {jkm} bagi ahli waris. Klaim: kantor BPJS TK, JMO, {cc}.",
         "language": "SMS Jaring kini dalam Bahasa Indonesia. For English: BAHASA EN.",
     },
     "en": {
-        "help": "Jaring free BPJS TK cover: REGISTER, CHECK, BATAL <code>, QUOTA, BENEFITS, STOP. "
-                "Indonesia: BAHASA ID. Help: {contact}",
+        "help": "Jaring: REGISTER, CHECK, BATAL <code>, QUOTA, BENEFITS, STOP. Indonesian: "
+                "BAHASA ID. Help: {contact}",
         "unknown": "Message not understood. Text REGISTER to apply, CHECK for status, "
                    "BATAL <code>, QUOTA, or HELP.",
         "session_help": "You are registering. Answer the last question, or text BATAL to stop. "

@@ -155,10 +155,10 @@ def test_cli_asks_twice_for_the_password_without_stdin(staff_app):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["staff", "create", "olga", "--role", "operator", "--password-stdin"], "kelurahan: Operator harus"),
-    (["staff", "create", "x", "--role", "admin", "--password-stdin"], "username: Nama pengguna 3-64"),
+    (["staff", "create", "olga", "--role", "operator", "--password-stdin"], "kelurahan: An operator must be tied"),
+    (["staff", "create", "x", "--role", "admin", "--password-stdin"], "username: Username: 3-64"),
     (["staff", "create", "vera", "--role", "verifier", "--agency", "Polisi", "--password-stdin"],
-     "agency: Pilih dinas"),
+     "agency: Choose an agency"),
 ])
 def test_cli_refuses_a_bad_account(staff_app, args, message):
     result = staff_app.test_cli_runner().invoke(args=args, input=PASSWORD + "\n")
@@ -170,11 +170,11 @@ def test_cli_refuses_a_short_password_and_a_taken_name(staff_app):
     runner = staff_app.test_cli_runner()
     short = runner.invoke(args=["staff", "create", "vera", "--role", "verifier", "--password-stdin"],
                           input="pendek\n")
-    assert short.exit_code == 1 and "paling sedikit 12" in short.output
+    assert short.exit_code == 1 and "at least 12" in short.output
     make_staff(staff_app, "vera", "verifier")
     taken = runner.invoke(args=["staff", "create", "vera", "--role", "admin", "--password-stdin"],
                           input=PASSWORD + "\n")
-    assert taken.exit_code == 1 and "sudah dipakai" in taken.output
+    assert taken.exit_code == 1 and "already taken" in taken.output
 
 
 def test_cli_unlocks_and_sets_a_password(staff_app):
