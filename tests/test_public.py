@@ -26,7 +26,7 @@ def summary_links(response):
 def test_home_shows_places_left_per_pool_and_how_to_register_by_sms(client):
     Pool.update(held=100).where(Pool.code == "kota-balikpapan").execute()
     page = text_of(client.get("/"))
-    assert "Kuota Kota Balikpapan" in page and "7.000" in page and "12.000" in page
+    assert "Kota Balikpapan" in page and "7.000 dari 7.100" in page and "12.000" in page
     assert "DAFTAR#NIK#NAMA#PEKERJAAN#KELURAHAN" in page
 
 
