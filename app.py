@@ -34,6 +34,8 @@ def create_app(test_config=None):
         # Static files (htmx) stream; Flask-Compress leaves gzip out of that list by default.
         COMPRESS_ALGORITHM_STREAMING=["gzip"],
         COMPRESS_MIN_SIZE=300,
+        # Registered by compress_every_status below, so 4xx and 5xx pages are compressed too.
+        COMPRESS_REGISTER=False,
         MAX_CONTENT_LENGTH=1024 * 1024,
         RATELIMIT_HEADERS_ENABLED=True,  # Retry-After on a 429
         HTMX_FILE=f"vendor/htmx-{HTMX_VERSION}.min.js",
@@ -62,7 +64,7 @@ def register_extensions(app):
     """CSRF, i18n, compression, rate limits, htmx."""
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)
-    Compress(app)
+    compress_every_status(app, Compress(app))
     limiter.init_app(app)
     Htmx(app)
     css = (config.ROOT / "static" / "site.css").read_text(encoding="utf-8")
@@ -81,10 +83,25 @@ def register_extensions(app):
     # Templates ask the core which actions a status allows rather than listing statuses again.
     app.jinja_env.globals.update(APPROVABLE=quota.APPROVABLE, REJECTABLE=quota.REJECTABLE,
                                  SEAT_STATUSES=SEAT_STATUSES)
-    app.jinja_env.globals.update(status_names=texts.STATUS, get_locale=get_locale,
+    app.jinja_env.globals.update(status_names=texts.STATUS, reject_reasons=texts.REASONS,
+                                 get_locale=get_locale,
                                  format_date=format_date)
     if not (Path(app.static_folder) / app.config["HTMX_FILE"]).exists():
         logging.getLogger(__name__).warning("htmx is not installed; pages work without it")
+
+
+def compress_every_status(app, compress):
+    """Compress whatever the status: a 422 form or a 404 page goes to the same metered phone."""
+
+    @app.after_request
+    def _compress(response):
+        # Flask-Compress leaves anything but 2xx alone; it sees a 200 and gets the status back.
+        status = response.status_code
+        if status >= 400:
+            response.status_code = 200
+        response = compress.after_request(response)
+        response.status_code = status
+        return response
 
 
 def select_locale():

@@ -61,6 +61,12 @@ def from_environment(instance_path):
         "STAFF_ARGON2": {},
         # Where a KPJ file waits between its dry run and apply (default: instance/uploads).
         "KPJ_UPLOAD_DIR": env("KPJ_UPLOAD_DIR", ""),
+        # Who a worker calls for help: in every public footer and in the INFO reply (issue 11).
+        "HELP": help_from_environment(env),
+        # The income limit the declaration names, in rupiah, with the year it is for.
+        "INCOME_LIMIT": int(env("JARING_INCOME_LIMIT", "3701508")),
+        "INCOME_YEAR": int(env("JARING_INCOME_YEAR", "2025")),
+        "BENEFITS": benefits_from_environment(env),
         **region_settings(env),
     }
 
@@ -73,6 +79,35 @@ def region_settings(env=os.environ.get):
     provinces = [p.strip() for p in env("JARING_PROVINCES", "64").split(",") if p.strip()]
     return {"REGION_PROVINCES": provinces,
             "REGION_DATA_DIR": env("JARING_REGION_DATA", str(ROOT / "vendor" / "idn-area-data"))}
+
+
+def help_from_environment(env):
+    """The help desk: office, phone or WhatsApp number, opening hours (plain text, GSM-7)."""
+    return {
+        "office": env("JARING_HELP_OFFICE", "Disnaker Kota Balikpapan"),
+        "phone": env("JARING_HELP_PHONE", ""),  # empty: the office and hours only
+        "hours": env("JARING_HELP_HOURS", "Senin-Jumat 08.00-16.00 WITA"),
+    }
+
+
+# What JKK and JKM pay, in rupiah, and where the figures come from. They change by regulation:
+# this is the one place to change them (JARING_BENEFITS_FILE, JSON, overrides any key).
+BENEFITS = {
+    "jkm_total": 42_000_000, "jkm_lump_sum": 20_000_000, "jkm_periodic": 12_000_000,
+    "jkm_periodic_months": 24, "jkm_funeral": 10_000_000, "scholarship_children": 2,
+    "jkm_scholarship_years": 3, "call_centre": "175",
+    "source": "PP 82/2019; Permenaker 5/2021", "as_of": "2025-01-01",
+}
+
+
+def benefits_from_environment(env):
+    """BENEFITS, with the keys of the JSON file JARING_BENEFITS_FILE (if set) replacing them."""
+    path = env("JARING_BENEFITS_FILE", "")
+    if not path:
+        return dict(BENEFITS)
+    import json
+    with open(path, encoding="utf-8") as f:
+        return {**BENEFITS, **json.load(f)}
 
 
 def rules_from_environment(env):

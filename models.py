@@ -120,6 +120,8 @@ class Pool(BaseModel):
     priority = IntegerField(default=1)
     is_open = BooleanField(default=True)  # takes new registrations
     requires_dtks = BooleanField(default=False)
+    # What an SMS calls the pool: short enough to be sent whole ("Kota Balikpapan"), never cut.
+    sms_name = CharField(max_length=20, default="")
 
     class Meta:
         indexes = ((("year", "code"), True),)
@@ -347,6 +349,13 @@ class SmsSession(BaseModel):
     expires_at = DateTimeField()
 
 
+class SmsLanguage(BaseModel):
+    """The language a phone chose with BAHASA EN / BAHASA ID, for replies and notifications."""
+
+    phone = CharField(max_length=20, primary_key=True)
+    lang = CharField(max_length=2)
+
+
 class SmsOptOut(BaseModel):
     """A phone that sent STOP: no notifications until it sends START."""
 
@@ -374,5 +383,5 @@ class SchemaMigration(BaseModel):
 
 ALL_MODELS = [
     Region, Occupation, ProgramYear, Pool, StaffUser, Registration, Reverification, AuditEvent,
-    OutboxMessage, SmsInbound, SmsSession, SmsOptOut, DtksNik,
+    OutboxMessage, SmsInbound, SmsSession, SmsOptOut, DtksNik, SmsLanguage,
 ]

@@ -13,6 +13,8 @@ DEFAULT_POOLS = (
     ("kota-balikpapan", "Kuota Kota Balikpapan", "64.71", 7100, 1, False),
     ("prov-kaltim", "Kuota Provinsi Kalimantan Timur", "64", 12000, 2, True),
 )
+# What an SMS calls each default pool (Pool.sms_name: at most 20 characters, never cut).
+SMS_NAMES = {"kota-balikpapan": "Kota Balikpapan", "prov-kaltim": "Prov. Kaltim"}
 
 
 @retrying
@@ -41,11 +43,12 @@ def open_year(year, actor, copy_from=None, opens_on=None, closes_on=None):
 def copy_pools(source, new):
     """Give the new year the source year's pools (capacity, region, priority), none held."""
     if source is None:
-        pools = [dict(code=c, name=n, region_prefix=p, capacity=cap, priority=pr, requires_dtks=d)
+        pools = [dict(code=c, name=n, region_prefix=p, capacity=cap, priority=pr, requires_dtks=d,
+                      sms_name=SMS_NAMES.get(c, ""))
                  for c, n, p, cap, pr, d in DEFAULT_POOLS]
     else:
         pools = [dict(code=p.code, name=p.name, region_prefix=p.region_prefix, capacity=p.capacity,
-                      priority=p.priority, requires_dtks=p.requires_dtks)
+                      priority=p.priority, requires_dtks=p.requires_dtks, sms_name=p.sms_name)
                  for p in Pool.of_year(source)]
     for values in pools:
         Pool.create(year=new, held=0, is_open=True, **values)

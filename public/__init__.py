@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from public import home, register, status  # noqa: E402,F401  (the routes attach to bp)
+from public import home, info, register, status  # noqa: E402,F401  (the routes attach to bp)

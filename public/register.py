@@ -38,30 +38,60 @@ def register():
     if not outcome.ok:
         context = form_context(request.form, messages_for(outcome.errors))
         return page_or_fragment("register.html", "_register_form.html", 422, **context)
-    session["result_id"] = outcome.registration.id
-    session["result_notes"] = outcome.notes
+    remember_result(outcome.registration.id, outcome.notes)
+    url = url_for("public.register_result", reg_id=outcome.registration.id)
     if wants_fragment():
-        # The whole main column changes, heading included, as on the page without JavaScript.
-        page = render_template("_register_done.html", reg=outcome.registration,
-                               position=outcome.position, notes=note_texts(outcome.notes))
-        return page, 200, {"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
-    return redirect(url_for("public.register_result"), 303)
+        # The whole main column changes, heading included, as on the page without JavaScript;
+        # the address becomes the confirmation's own, so a reload or a bookmark keeps the code.
+        page = render_template("_register_done.html", **result_context(outcome, outcome.notes))
+        return page, 200, {"HX-Retarget": "#main", "HX-Reswap": "innerHTML", "HX-Push-Url": url}
+    return redirect(url, 303)
 
 
-@bp.get("/daftar/hasil")
-def register_result():
-    """The result of this browser's last registration (kept in the session, not the URL)."""
-    reg = Registration.get_or_none(Registration.id == session.get("result_id", 0))
-    if reg is None:
-        return redirect(url_for("public.register_form"))
-    outcome = quota.status(reg)
-    return render_template("register_done.html", reg=outcome.registration, position=outcome.position,
-                           notes=note_texts(session.get("result_notes", [])))
+def remember_result(reg_id, notes=()):
+    """Let this browser (and only it) see the confirmation: a few of its own registrations."""
+    # A shared family phone may register several people; keep the last five.
+    session["results"] = [*session.get("results", [])[-4:], reg_id]
+    session["result_notes"] = list(notes)  # which places, and why: for the latest only
+
+
+def result_context(outcome, notes=()):
+    """What the confirmation shows: the registration, its place, where the SMS went, the notes."""
+    reg = outcome.registration
+    return dict(reg=reg, position=outcome.position, phone_hint=phone_hint(reg.phone),
+                notes=note_texts(notes))
 
 
 def note_texts(keys):
     """The sentences of the core's notes about a registration (which places, and why)."""
     return [str(NOTES[k]) for k in keys if k in NOTES]
+
+
+def phone_hint(phone):
+    """`0812 **** 7890`: enough for a worker to recognise the number the SMS went to."""
+    national = "0" + phone[3:] if phone.startswith("+62") else phone
+    return f"{national[:4]} **** {national[-4:]}"
+
+
+@bp.get("/daftar/hasil")
+def register_last_result():
+    """The last confirmation of this browser (old address), or the form."""
+    results = session.get("results", [])
+    if not results:
+        return redirect(url_for("public.register_form"))
+    return redirect(url_for("public.register_result", reg_id=results[-1]))
+
+
+@bp.get("/daftar/hasil/<int:reg_id>")
+def register_result(reg_id):
+    """A confirmation, shown only to the browser that registered (its session holds the id)."""
+    reg = Registration.get_or_none(Registration.id == reg_id) \
+        if reg_id in session.get("results", []) else None
+    if reg is None:
+        return redirect(url_for("public.register_form"))
+    latest = session.get("results", [])[-1:] == [reg_id]
+    notes = session.get("result_notes", []) if latest else []
+    return render_template("register_done.html", **result_context(quota.status(reg), notes))
 
 
 @bp.post("/daftar/periksa")

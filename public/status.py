@@ -21,7 +21,8 @@ def status():
     if reg is not None:
         outcome = quota.status(reg)
         return render_template("status.html", reg=outcome.registration, position=outcome.position,
-                               with_code=has_code(), code_sent=session.pop("code_sent", False),
+                               with_code=has_code(), code_sent=reg.id in session.get("code_sent", []),
+                               code_limit=session.get("code_limit", False),
                                cancellable=outcome.registration.status in quota.CANCELLABLE)
     return render_template("status.html", values={}, errors={})
 
@@ -68,8 +69,11 @@ def status_send_code():
     reg = own_registration()
     if reg is None:
         return redirect(url_for("public.status"), 303)
-    outcome = quota.send_reference(reg, "worker:web", current_app.config["RULES"])
-    session["code_sent"] = "sent" if outcome.ok else "limit"
+    # Once per look-up: the page then says it went, and offers it no more.
+    if reg.id not in session.get("code_sent", []):
+        outcome = quota.send_reference(reg, "worker:web", current_app.config["RULES"])
+        session["code_limit"] = not outcome.ok
+        session["code_sent"] = [*session.get("code_sent", [])[-4:], reg.id]
     return redirect(url_for("public.status", lihat=1), 303)
 
 

@@ -23,19 +23,24 @@ COMMANDS = {
     "CEK": "check", "STATUS": "check", "CHECK": "check",
     "BATAL": "cancel", "WITHDRAW": "cancel",
     "KUOTA": "quota", "QUOTA": "quota", "SISA": "quota",
+    "MANFAAT": "benefits", "BENEFITS": "benefits", "BENEFIT": "benefits",
+    "BAHASA": "language", "LANGUAGE": "language",
 }
 ENGLISH = {"REGISTER", "CHECK", "WITHDRAW", "QUOTA", "HELP", "START", "UNSUBSCRIBE", "QUIT",
-           "YES", "UNSTOP", "STOPALL", "REVOKE", "OPTOUT", "CANCEL", "END"}
+           "YES", "UNSTOP", "STOPALL", "REVOKE", "OPTOUT", "CANCEL", "END", "BENEFITS", "BENEFIT"}
 # Twilio's opt-in word YES is also what an English speaker answers to "Balas YA".
 ALSO_YES = {"YES"}
+# BAHASA EN / BAHASA ID (LANGUAGE EN too): the language the phone's SMS are in from now on.
+LANGUAGES = {"EN": "en", "ENGLISH": "en", "INGGRIS": "en", "ID": "id", "INDONESIA": "id",
+             "IND": "id", "INDONESIAN": "id"}
 YES = {"YA", "Y", "IYA", "IYAA", "OK", "OKE", "BENAR", "SETUJU"}
 NO = {"TIDAK", "T", "TDK", "TIDAKK", "NO", "N", "GAK", "ENGGAK", "NGGAK", "BUKAN"}
 
 
 @dataclass
 class Command:
-    """One inbound SMS read: name (register, check, cancel, quota, stop, start, help, yes, no,
-    text), its arguments, the language its keyword suggests (None: keep the default)."""
+    """One inbound SMS read: name (register, check, cancel, quota, benefits, language, stop,
+    start, help, yes, no, text), its arguments, the language its keyword suggests (None: keep the default)."""
 
     name: str
     text: str = ""

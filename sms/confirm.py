@@ -34,7 +34,7 @@ def register(data, phone):
     ref = replies.pretty_ref(reg.ref)
     if reg.status == "waitlisted":
         return replies.say("waitlisted", lang, ref=ref, pos=replies.number(outcome.position, lang))
-    return replies.say("registered", lang, ref=ref, pool=replies.pool_label(reg.pool.name))
+    return replies.say("registered", lang, ref=ref, pool=replies.pool_label(reg.pool))
 
 
 def ask_cancel(phone, reg, lang):

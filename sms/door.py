@@ -5,7 +5,9 @@ from peewee import OperationalError
 
 from core.identity import normalize_phone
 from models import SmsInbound, SmsOptOut, SmsSession, db
-from sms import confirm, conversation, replies, status
+from flask import current_app
+
+from sms import confirm, conversation, language, replies, status
 from sms.commands import Command, parse
 
 NEW_COMMANDS = ("register", "check", "quota")
@@ -51,7 +53,7 @@ def stored(sid):
 
 def reads_only(command, phone):
     """Whether answering changes nothing: help, or a look-up by a phone with no conversation."""
-    if command.name == "help":
+    if command.name in ("help", "benefits"):
         return True
     return command.name in ("quota", "check", "text", "yes", "no") and not (
         SmsSession.select().where(SmsSession.phone == phone).exists())
@@ -84,7 +86,8 @@ def keep(sid, phone, reply):
 def dispatch(phone, command):
     """Route a message: opt-out and help first, then commands, then the conversation."""
     session, expired = conversation.load(phone)
-    lang = command.lang or (session.data.get("lang") if session else None) or "id"
+    lang = (command.lang or (session.data.get("lang") if session else None)
+            or language.chosen(phone) or "id")
     if command.name == "stop":
         SmsOptOut.insert(phone=phone).on_conflict_ignore().execute()
         conversation.end(phone)
@@ -98,7 +101,17 @@ def dispatch(phone, command):
             return confirm.decide(session, Command("yes", command.text), phone)
         return conversation.remind("started", session, lang)
     if command.name == "help":
-        return conversation.remind("session_help", session, lang) if session else replies.say("help", lang)
+        if session:
+            return conversation.remind("session_help", session, lang)
+        return replies.say("help", lang, contact=replies.contact(current_app.config["HELP"]))
+    if command.name == "benefits":  # read-only: a conversation under way carries on after it
+        return replies.benefits(current_app.config["BENEFITS"], lang)
+    if command.name == "language":
+        lang = language.choose(phone, command.args, lang)
+        if session is not None:
+            session.data["lang"] = lang
+            conversation.save(phone, session.step, session.data)
+        return replies.say("language", lang)
     if command.name == "cancel" and not command.args and session is not None:
         conversation.end(phone)
         step_left = "cancel_kept" if session.step == "cancel" else "left"

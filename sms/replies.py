@@ -11,7 +11,8 @@ log = logging.getLogger("jaring.sms")
 # The most of each value a reply repeats; a 100-letter name is cut, not sent back whole.
 CAPS = {"name": 18, "job": 16, "place": 22, "pool": 20, "kpj": 20, "ref": 9, "pos": 9,
         "left": 9, "cap": 9, "options": 60, "menu": 120, "items": 160, "status": 60,
-        "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3, "choices": 100, "n": 1}
+        "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3, "choices": 100, "n": 1,
+        "contact": 68, "jkm": 16, "cc": 12}
 ELASTIC = "note"  # takes whatever room the rest of the text leaves
 SHORT_JOBS = {"ojol": "Ojek online", "ojek-pangkalan": "Ojek pangkalan", "nelayan": "Nelayan",
               "petani": "Petani", "pedagang": "Pedagang kecil", "buruh-harian": "Buruh harian",
@@ -152,11 +153,32 @@ def place_choice(regions, lang="id"):
     return say("place_choice_any", lang, choices=options)
 
 
-def pool_label(name):
-    """`Kuota Provinsi Kalimantan Timur` -> `Prov. Kaltim`: a pool's name short enough for SMS."""
+def pool_label(pool):
+    """A pool's SMS name (`Prov. Kaltim`), else its name shortened: whole words, never `..`."""
+    if getattr(pool, "sms_name", ""):
+        return pool.sms_name
+    name = getattr(pool, "name", pool)
     for long, short in (("Kuota ", ""), ("Provinsi ", "Prov. "), ("Kalimantan Timur", "Kaltim")):
         name = name.replace(long, short)
-    return name.strip()
+    words, out = to_gsm7(name).split(), ""
+    for word in words:
+        if len(f"{out} {word}".strip()) > CAPS["pool"]:
+            break
+        out = f"{out} {word}".strip()
+    return out or to_gsm7(name)[:CAPS["pool"]]
+
+
+def contact(help_desk):
+    """The help desk as one short line: `Disnaker Kota Balikpapan 0812.., Senin-Jumat ..`."""
+    who = " ".join(v for v in (help_desk.get("office"), help_desk.get("phone")) if v)
+    return ", ".join(v for v in (who, help_desk.get("hours")) if v)
+
+
+def rupiah_short(amount, lang="id"):
+    """42000000 -> `Rp42 juta` (Indonesian) or `Rp42 million`."""
+    millions = amount / 1_000_000
+    figure = f"{millions:g}".replace(".", "," if lang == "id" else ".")
+    return f"Rp{figure} {'juta' if lang == 'id' else 'million'}" if millions >= 1 else f"Rp{amount}"
 
 
 def say_list(key, lang, parts, **values):
@@ -166,3 +188,8 @@ def say_list(key, lang, parts, **values):
     more = texts["more"]
     items = join_fitting(parts, room, more=lambda n: more.format(n=n))
     return say(key, lang, items=items, **values)
+
+
+def benefits(figures, lang="id"):
+    """MANFAAT: what JKK and JKM pay and where to claim, figures from config.BENEFITS."""
+    return say("benefits", lang, jkm=rupiah_short(figures["jkm_total"], lang), cc=figures["call_centre"])

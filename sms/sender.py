@@ -14,7 +14,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from models import OutboxMessage, SmsOptOut, db, now
-from sms import replies
+from sms import language, replies
 from sms.gsm import segments
 
 log = logging.getLogger("jaring.sms")
@@ -93,11 +93,12 @@ def claim(row_id):
 def render(row):
     """The text of an outbox row, from its kind and params."""
     params = row.params or {}
+    lang = language.chosen(row.phone) or "id"
     values = {"ref": replies.pretty_ref(params.get("ref")), "kpj": params.get("kpj") or "-",
-              "reason": replies.reason_text(params.get("reject_reason")),
+              "reason": replies.reason_text(params.get("reject_reason"), lang),
               "note": params.get("reject_note") or "",
-              "pos": replies.number(params["position"]) if params.get("position") else "-"}
-    return replies.notice(row.kind, **values)
+              "pos": replies.number(params["position"], lang) if params.get("position") else "-"}
+    return replies.notice(row.kind, lang, **values)
 
 
 def deliver(row, client, config, pacer=None):

@@ -67,7 +67,7 @@ def places(lang):
     pools = [p for p in quota.current_pools() if p.is_open]
     if not pools:
         return replies.error("registration_closed", lang)
-    parts = [replies.say("pool_line", lang, pool=replies.pool_label(p.name),
+    parts = [replies.say("pool_line", lang, pool=replies.pool_label(p),
                          left=replies.number(p.left, lang), cap=replies.number(p.capacity, lang))
              for p in pools]
     key = "quota" if program_year.window(year=year).is_open else "quota_closed"

@@ -2,8 +2,8 @@
 
 TEXTS = {
     "id": {
-        "help": "Jaring: BPJS TK gratis. Ketik DAFTAR untuk daftar, CEK untuk status, BATAL <kode>, "
-                "KUOTA untuk sisa tempat, STOP untuk berhenti SMS.",
+        "help": "Jaring: DAFTAR, CEK, BATAL <kode>, KUOTA, MANFAAT, STOP. English: BAHASA EN. "
+                "Bantuan: {contact}",
         "unknown": "Pesan tidak dikenali. Ketik DAFTAR untuk daftar, CEK untuk status, "
                    "BATAL <kode>, KUOTA, atau INFO untuk bantuan.",
         "session_help": "Anda sedang mengisi pendaftaran. Balas pertanyaan terakhir, atau ketik "
@@ -27,9 +27,9 @@ TEXTS = {
         "place_choice": "Ada {n} kelurahan {place}. Balas angka: {choices}",
         "place_choice_any": "Kelurahan mana? Balas angka: {choices}",
         "place_regency": "Kelurahan mana di {place}? Ketik nama kelurahan sesuai KTP.",
-        "ask_confirm": "{name}, {job}, {place}. Anda bukan peserta BPJS TK dan penghasilan tidak "
-                       "di atas UMK? Balas YA untuk daftar, TIDAK batal.",
-        "yes_no": "Balas YA untuk daftar, atau TIDAK untuk batal.",
+        "ask_confirm": "{name}, {job}, {place}. Belum ikut BPJS TK dan penghasilan paling "
+                       "banyak UMK? Balas YA untuk daftar, TIDAK untuk berhenti.",
+        "yes_no": "Balas YA untuk daftar, atau TIDAK untuk berhenti tanpa daftar.",
         "not_sent": "Pendaftaran tidak dikirim. Ketik DAFTAR untuk mulai lagi.",
         "registered": "Berhasil. Kode: {ref}. Anda dapat tempat ({pool}), menunggu pemeriksaan "
                       "petugas. Simpan kode ini. Status: ketik CEK {ref}",
@@ -43,7 +43,7 @@ TEXTS = {
                      "CEK <kode> <NIK>.",
         "cancel_usage": "Ketik BATAL <kode>, misal BATAL K7P3-QX9M. Lupa kode? Ketik CEK.",
         "cancel_ask": "Batalkan pendaftaran {ref} ({name})? Tempatnya akan diberikan ke orang "
-                      "lain. Balas YA untuk membatalkan, TIDAK jika tidak.",
+                      "lain. Balas YA untuk membatalkan, TIDAK untuk tetap terdaftar.",
         "cancel_yes_no": "Balas YA untuk membatalkan {ref}, atau TIDAK.",
         "cancel_done": "Pendaftaran {ref} sudah dibatalkan.",
         "cancel_kept": "Tidak jadi dibatalkan. Pendaftaran {ref} tetap berlaku.",
@@ -59,10 +59,13 @@ TEXTS = {
                           "tahun), atau ketik CEK <kode> <NIK>.",
         "status_exists": "Ada pendaftaran dengan NIK ...{nik}. Status lengkap: ketik CEK <kode> "
                          "<NIK>, atau CEK dari HP yang dipakai saat daftar.",
+        "benefits": "JKK: biaya rawat kecelakaan kerja sesuai kebutuhan medis, upah saat tak "
+                    "bisa kerja. JKM: {jkm} bagi ahli waris. Klaim: kantor BPJS TK, JMO, {cc}.",
+        "language": "SMS Jaring kini dalam Bahasa Indonesia. For English: BAHASA EN.",
     },
     "en": {
-        "help": "Jaring: free BPJS TK cover. Text REGISTER to apply, CHECK for status, "
-                "BATAL <code> to cancel, QUOTA for places left, STOP to end texts.",
+        "help": "Jaring: REGISTER, CHECK, BATAL <code>, QUOTA, BENEFITS, STOP. Indonesian: "
+                "BAHASA ID. Help: {contact}",
         "unknown": "Message not understood. Text REGISTER to apply, CHECK for status, "
                    "BATAL <code>, QUOTA, or HELP.",
         "session_help": "You are registering. Answer the last question, or text BATAL to stop. "
@@ -84,8 +87,8 @@ TEXTS = {
         "place_choice": "{n} kelurahan {place}. Reply with a number: {choices}",
         "place_choice_any": "Which kelurahan? Reply with a number: {choices}",
         "place_regency": "Which kelurahan in {place}? Text its name as on your KTP.",
-        "ask_confirm": "{name}, {job}, {place}. You are not a BPJS TK member and earn no more "
-                       "than the UMK? Reply YA to register, TIDAK to stop.",
+        "ask_confirm": "{name}, {job}, {place}. Not yet in BPJS TK and earning at most the "
+                       "UMK? Reply YA to register, TIDAK to stop.",
         "yes_no": "Reply YA to register, or TIDAK to stop.",
         "not_sent": "Not registered. Text REGISTER to start again.",
         "registered": "Done. Code: {ref}. You have a place ({pool}), awaiting a staff check. "
@@ -116,6 +119,9 @@ TEXTS = {
                           "CHECK <code> <NIK>.",
         "status_exists": "There is a registration with NIK ...{nik}. Full status: text "
                          "CHECK <code> <NIK>, or CHECK from the phone used to register.",
+        "benefits": "JKK: medical care for a work accident as needed, pay while unable to work. "
+                    "JKM: {jkm} to the family. Claim: BPJS TK office, JMO app, {cc}.",
+        "language": "Jaring texts are now in English. Bahasa Indonesia: BAHASA ID.",
     },
 }
 
@@ -223,5 +229,22 @@ NOTICES = {
                      "hubungi kantor kelurahan.",
         "reference": "Jaring: kode pendaftaran Anda {ref}. Simpan kode ini untuk cek status atau "
                      "membatalkan di web, atau SMS CEK {ref} ke nomor ini.",
+    },
+    "en": {
+        "registered": "Jaring: free BPJS TK registration received. Code: {ref}. You have a "
+                      "place, awaiting a staff check. Status: text CHECK {ref} to this number.",
+        "waitlisted": "Jaring: registration received, waiting list no. {pos}. Code: {ref}. We "
+                      "text you when a place frees up. Status: text CHECK {ref} to this number.",
+        "promoted": "Jaring: good news! A place is free for registration {ref}. It now awaits a "
+                    "staff check. Status: text CHECK {ref} to this number.",
+        "approved": "Jaring: registration {ref} APPROVED. Your BPJS TK membership number (KPJ) "
+                    "follows once BPJS has enrolled you.",
+        "rejected": "Jaring: sorry, registration {ref} was rejected: {reason}. {note}",
+        "enrolled": "Jaring: you are enrolled in BPJS Ketenagakerjaan (JKK and JKM), paid by "
+                    "the city. KPJ no.: {kpj}. Code: {ref}.",
+        "cancelled": "Jaring: registration {ref} is cancelled. If you did not cancel it, call "
+                     "your kelurahan office.",
+        "reference": "Jaring: your registration code is {ref}. Keep it to check or cancel on the "
+                     "web, or text CHECK {ref} to this number.",
     },
 }

@@ -26,7 +26,7 @@ def summary_links(response):
 def test_home_shows_places_left_per_pool_and_how_to_register_by_sms(client):
     Pool.update(held=100).where(Pool.code == "kota-balikpapan").execute()
     page = text_of(client.get("/"))
-    assert "Kuota Kota Balikpapan" in page and "7.000" in page and "12.000" in page
+    assert "Kota Balikpapan" in page and "7.000 dari 7.100" in page and "12.000" in page
     assert "DAFTAR#NIK#NAMA#PEKERJAAN#KELURAHAN" in page
 
 
@@ -52,11 +52,12 @@ def test_registration_form_uses_the_public_field_names(client):
 
 def test_registering_redirects_to_a_result_with_the_code(client):
     response = client.post("/daftar", data=form(1))
-    assert response.status_code == 303 and response.headers["Location"].endswith("/daftar/hasil")
-    page = text_of(client.get("/daftar/hasil"))
     reg = Registration.get()
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/daftar/hasil/{reg.id}")
+    page = text_of(client.get(response.headers["Location"]))
     assert f"{reg.ref[:4]}-{reg.ref[4:]}" in page
-    assert "Anda mendapat tempat" in page and "Petugas akan memeriksa" in page
+    assert "Anda mendapat tempat" in page and "Petugas memeriksa data Anda" in page
     assert OutboxMessage.get().kind == "registered"
 
 
@@ -70,7 +71,7 @@ def test_htmx_registration_returns_only_the_result(client):
 def test_full_pools_put_the_worker_on_the_waiting_list_with_a_number(client):
     Pool.update(capacity=0).execute()
     client.post("/daftar", data=form(1))
-    page = text_of(client.get("/daftar/hasil"))
+    page = text_of(client.get("/daftar/hasil", follow_redirects=True))
     assert "daftar tunggu" in page and "nomor 1" in page
 
 

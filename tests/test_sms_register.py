@@ -110,7 +110,7 @@ def test_tidak_at_the_confirmation_stores_nothing(handset, db_context):
 
 def test_anything_but_ya_or_tidak_at_the_confirmation_asks_again(handset, db_context):
     handset.send(f"DAFTAR#{NIK}#Budi Santoso#1#Manggar")
-    assert handset.send("mungkin") == "Balas YA untuk daftar, atau TIDAK untuk batal."
+    assert handset.send("mungkin") == "Balas YA untuk daftar, atau TIDAK untuk berhenti tanpa daftar."
     assert "Kode:" in handset.send("YA")
 
 

@@ -23,6 +23,7 @@ LONGEST = {
     "status": "terdaftar BPJS TK, KPJ " + "9" * 20, "n": 99, "nik": "0123",
     "choices": " ".join(f"{i} Kukar-Tenggarong Seberang" for i in range(1, 7)),
     "max_age": 100, "min_age": 100, "max_niks": 100,
+    "contact": "C" * 80, "jkm": "Rp142,5 million", "cc": "1-500-910",
 }
 MAX_RULES = {"max_age": 100, "min_age": 100, "max_niks_per_phone": 100}
 # Keys only the web form can produce: the SMS door takes the birth date from the NIK.

@@ -104,7 +104,7 @@ def test_the_exports_page_counts_the_rows_and_sums_up_the_decree_list(admin):
     page = text(admin.get("/staff/ekspor"))
     assert "<strong>2</strong> baris akan diekspor" in page
     assert re.search(r"<td>Balikpapan Timur</td><td>Manggar</td><td class=\"n\">2</td>", page)
-    assert page.count('type="checkbox"') == len(COLUMNS)
+    assert page.count('name="columns"') == len(COLUMNS)
 
 
 def test_the_bpjs_csv_holds_the_approved_rows_in_the_bpjs_columns(admin):

@@ -20,7 +20,7 @@ def applicant_from(form):
 def messages_for(errors):
     """Turn the core's {field: key} into {field: sentence} in the reader's language."""
     rules = current_app.config["RULES"]
-    return {f: error_text(k, rules) for f, k in errors.items()}
+    return {f: error_text(k, rules, f) for f, k in errors.items()}
 
 
 def chosen_regency(values):

@@ -49,6 +49,29 @@ NOTES = {
     "dtks_pool_skipped": _l("Kuota provinsi hanya untuk warga yang terdaftar di DTKS. Karena Anda tidak menyatakan terdaftar di DTKS, Anda hanya mendapat tempat dari kuota kabupaten/kota Anda."),
 }
 
+# A key that means different things beside different fields: (key, field) -> its own sentence.
+FIELD_ERRORS = {
+    ("declaration_required", "decl_not_participant"): _l(
+        "Centang jika Anda belum menjadi peserta BPJS Ketenagakerjaan. Peserta yang sudah "
+        "terdaftar tidak dapat ikut program ini."),
+    ("declaration_required", "decl_income"): _l(
+        "Centang jika penghasilan Anda tidak melebihi batas ini. Program ini hanya untuk "
+        "penghasilan sampai batas itu."),
+}
+
+# Why a verifier rejected a registration, in the worker's words (the SMS says the same).
+REASONS = {
+    "not_resident": _l("Alamat di KTP bukan di wilayah kuota ini."),
+    "already_participant": _l("Anda sudah terdaftar sebagai peserta BPJS Ketenagakerjaan."),
+    "income": _l("Penghasilan di atas batas program."),
+    "age": _l("Usia tidak memenuhi syarat."),
+    "duplicate": _l("Data ini sama dengan pendaftaran lain."),
+    "documents": _l("Dokumen tidak lengkap."),
+    "not_dtks": _l("Tidak terdaftar di DTKS (syarat kuota provinsi)."),
+    "occupation": _l("Pekerjaan tidak termasuk program ini."),
+    "other": _l("Tidak memenuhi syarat."),
+}
+
 STATUS = {
     "waitlisted": _l("Daftar tunggu"),
     "pending": _l("Dapat tempat, menunggu pemeriksaan"),
@@ -59,8 +82,8 @@ STATUS = {
 }
 
 
-def error_text(key, rules):
-    """The sentence for a message key, with the configured numbers filled in."""
-    text = ERRORS.get(key, ERRORS["not_found"])
+def error_text(key, rules, field=None):
+    """The sentence for a message key (beside field, if it has its own), numbers filled in."""
+    text = FIELD_ERRORS.get((key, field)) or ERRORS.get(key, ERRORS["not_found"])
     return str(text) % {"max_age": rules["max_age"], "min_age": rules["min_age"],
                         "max_niks": rules["max_niks_per_phone"]}
