@@ -1,12 +1,11 @@
 """One inbound SMS in, one reply out: exactly once per MessageSid, through the quota core."""
 import time
 
+from flask import current_app
 from peewee import OperationalError
 
 from core.identity import normalize_phone
 from models import SmsInbound, SmsOptOut, SmsSession, db
-from flask import current_app
-
 from sms import confirm, conversation, language, replies, status
 from sms.commands import Command, parse
 
