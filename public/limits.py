@@ -46,7 +46,8 @@ def too_many(error):
     """429 saying in how many minutes the limit that was hit lets requests in again (Retry-After
     in seconds too)."""
     limit = limiter.current_limit
-    seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
+    # The window's own end (reset_at is rounded up a whole second more, which read "2 minutes").
+    seconds = max(1, math.ceil(limit.window.reset_time - time.time())) if limit else 60
     text = _("Terlalu banyak permintaan dari alamat ini. Coba lagi dalam %(n)s menit.",
              n=math.ceil(seconds / 60))
     response = make_response(render_error(429, text))
