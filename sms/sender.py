@@ -51,8 +51,9 @@ class Pacer:
 
     def wait(self):
         """Block until the next call may start; False (and stopped) if told to stop meanwhile."""
-        if self.next_at is not None and self.clock() < self.next_at:
-            if self.sleep(self.next_at - self.clock()) or self.clock() < self.next_at - 1e-9:
+        # A loop: a wait may end a little early, which must not read as being told to stop.
+        while self.next_at is not None and self.clock() < self.next_at:
+            if self.sleep(self.next_at - self.clock()):
                 self.stopped = True
                 return False
         self.next_at = max(self.clock(), self.next_at or 0) + self.interval

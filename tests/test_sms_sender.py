@@ -256,3 +256,17 @@ def test_a_sender_told_to_stop_while_pacing_gives_the_row_back_unsent(sms_app, d
     second = OutboxMessage.select().order_by(OutboxMessage.id.desc()).get()
     assert (second.status, second.attempts, len(http.requests)) == ("pending", 0, 1)
     assert drain(client) == {"sent": 1} and len(http.requests) == 2
+
+
+def test_a_pacing_wait_that_ends_early_waits_again_rather_than_stopping():
+    from sms.sender import Pacer
+    now, waits = [0.0], []
+
+    def short_sleep(seconds):  # wakes after half the time asked, never told to stop
+        waits.append(seconds)
+        now[0] += seconds / 2
+        return False
+
+    pacer = Pacer(1.0, clock=lambda: now[0], sleep=short_sleep)
+    assert pacer.wait() and pacer.wait() and not pacer.stopped
+    assert now[0] >= 1.0 - 1e-6 and len(waits) > 1
