@@ -41,7 +41,7 @@ def _context(browser, live_server, js):
     """A fresh browser context (own cookies) at 360x640, Indonesian."""
     context = browser.new_context(viewport=VIEWPORT, java_script_enabled=js, locale="id-ID",
                                   base_url=live_server.base_url)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(45_000)  # a loaded 2-core CI machine answers slowly at times
     return context
 
 
