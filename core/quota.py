@@ -7,6 +7,7 @@ import datetime as dt
 
 from config import DEFAULT_RULES
 from core import program_year
+from core.hotsql import phone_count_and_nik_taken
 from core.identity import clean_digits
 from core.journal import audit, queue_sms
 from core.outcome import Outcome, fail, retrying
@@ -59,10 +60,12 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
         return fail("form", "registration_closed")
     with db.atomic():
         lock_pools(serving)
-        if Registration.seats_by_phone(year, clean.phone) >= rules["max_niks_per_phone"]:
+        # One statement: the phone's registrations this year, and whether the NIK counts already.
+        count, nik_taken = phone_count_and_nik_taken(year, clean.phone, clean.nik.value)
+        if count >= rules["max_niks_per_phone"]:
             return fail("phone", "phone_limit")
-        registration = insert_registration(applicant, clean, year, channel, assisted_by, open_pools,
-                                           on_list)
+        registration = None if nik_taken else insert_registration(
+            applicant, clean, year, channel, assisted_by, open_pools, on_list)
         if registration is None:
             return fail("nik", "nik_taken")
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
@@ -89,9 +92,9 @@ def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_
         return {"pool": pool, "status": "pending" if pool else "waitlisted"}
 
     return insert_with_fresh_ref(
-        year, clean.nik.value, before_insert=seat,
-        give_back=lambda extra: give_back_seat(extra["pool"]), name=clean.name, birth_date=clean.birth_date,
-        sex=clean.nik.sex, phone=clean.phone, occupation=clean.occupation, region=clean.region,
+        year, clean.nik.value, before_insert=seat, nik_checked=True,
+        give_back=lambda extra: give_back_seat(extra["pool"]), name=clean.name,
+        birth_date=clean.birth_date, sex=clean.nik.sex, phone=clean.phone, occupation=clean.occupation, region=clean.region,
         channel=channel, assisted_by=assisted_by,
         declared_not_participant=applicant.decl_not_participant,
         declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks,
