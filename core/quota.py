@@ -7,6 +7,7 @@ import datetime as dt
 
 from config import DEFAULT_RULES
 from core import program_year
+from core.hotsql import phone_count_and_nik_taken
 from core.identity import clean_digits
 from core.journal import audit, queue_sms
 from core.outcome import Outcome, fail, retrying
@@ -15,6 +16,7 @@ from core.seats import (
     dtks_only,
     fill_seats,
     first_free_seat,
+    give_back_seat,
     lock_pools,
     pools_serving,
     release_seat,
@@ -47,8 +49,10 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
     if not program_year.window(today, year).is_open:
         return fail("form", "registration_closed")
     on_list = DtksNik.select().where((DtksNik.year == year) & (DtksNik.nik == clean.nik.value)).exists()
-    serving, open_pools = pools_serving(year, clean.region.code, applicant.decl_dtks or on_list)
-    if not serving and dtks_only(year, clean.region.code):
+    pools = list(Pool.of_year(year))  # read once: who serves, DTKS-only, skipped (not seats)
+    serving, open_pools = pools_serving(year, clean.region.code, applicant.decl_dtks or on_list,
+                                        pools)
+    if not serving and dtks_only(year, clean.region.code, pools):
         return fail("decl_dtks", "dtks_required")
     if not serving:
         return fail("kelurahan", "region_not_eligible")
@@ -56,10 +60,12 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
         return fail("form", "registration_closed")
     with db.atomic():
         lock_pools(serving)
-        if Registration.seats_by_phone(year, clean.phone) >= rules["max_niks_per_phone"]:
+        # One statement: the phone's registrations this year, and whether the NIK counts already.
+        count, nik_taken = phone_count_and_nik_taken(year, clean.phone, clean.nik.value)
+        if count >= rules["max_niks_per_phone"]:
             return fail("phone", "phone_limit")
-        registration = insert_registration(applicant, clean, year, channel, assisted_by, open_pools,
-                                           on_list)
+        registration = None if nik_taken else insert_registration(
+            applicant, clean, year, channel, assisted_by, open_pools, on_list)
         if registration is None:
             return fail("nik", "nik_taken")
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
@@ -70,14 +76,13 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
             queue_sms(registration, "registered")
         elif channel != "sms":
             queue_sms(registration, "waitlisted", position=position)
-    notes = ["dtks_pool_skipped"] if skipped_dtks(year, clean.region.code, serving) else []
+    notes = ["dtks_pool_skipped"] if skipped_dtks(pools, clean.region.code, serving) else []
     return Outcome(True, registration=registration, position=position, notes=notes)
 
 
-def skipped_dtks(year, region_code, serving):
+def skipped_dtks(pools, region_code, serving):
     """Whether a pool for this region was left out because it requires DTKS (to tell the worker)."""
-    return any(p.serves(region_code) and p.requires_dtks and p not in serving
-               for p in Pool.of_year(year))
+    return any(p.serves(region_code) and p.requires_dtks and p not in serving for p in pools)
 
 
 def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_list=False):
@@ -87,8 +92,9 @@ def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_
         return {"pool": pool, "status": "pending" if pool else "waitlisted"}
 
     return insert_with_fresh_ref(
-        year, clean.nik.value, before_insert=seat, name=clean.name, birth_date=clean.birth_date,
-        sex=clean.nik.sex, phone=clean.phone, occupation=clean.occupation, region=clean.region,
+        year, clean.nik.value, before_insert=seat, nik_checked=True,
+        give_back=lambda extra: give_back_seat(extra["pool"]), name=clean.name,
+        birth_date=clean.birth_date, sex=clean.nik.sex, phone=clean.phone, occupation=clean.occupation, region=clean.region,
         channel=channel, assisted_by=assisted_by,
         declared_not_participant=applicant.decl_not_participant,
         declared_income=applicant.decl_income, declared_dtks=applicant.decl_dtks,

@@ -1,8 +1,9 @@
 """Reference codes: short, random, unambiguous when read aloud; a row inserted under a fresh one."""
 import secrets
 
+from core.hotsql import insert_unless_taken
 from core.text import plain
-from models import Registration, db
+from models import Registration, now
 
 REF_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no look-alikes: 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G
 REF_LENGTH = 8
@@ -30,25 +31,32 @@ def nik_counts(year, nik):
                                        & (Registration.nik_active == nik)).exists()
 
 
-def insert_with_fresh_ref(year, nik, before_insert=None, **values):
-    """Insert a Registration under a new code in a savepoint; None if the NIK counts in year.
+def insert_with_fresh_ref(year, nik, before_insert=None, give_back=None, nik_checked=False,
+                          **values):
+    """Insert a Registration under a new code; the Registration, or None if the NIK counts in year.
 
-    before_insert() runs inside the savepoint and returns extra column values (e.g. the pool
-    whose seat it took), so a refused row gives back what it took. The NIK is checked first and
-    the row inserted with ON CONFLICT DO NOTHING: a failing statement would put its values
-    (NIK, name, phone) into PostgreSQL's server log. RuntimeError after TRIES taken codes.
+    before_insert() returns extra column values (e.g. the pool whose seat it took); when a unique
+    key refuses the row, give_back(extra) undoes it in the same transaction (no savepoint: two
+    statements fewer per registration). The NIK is checked first and the row inserted with
+    ON CONFLICT DO NOTHING: a failing statement would put its values (NIK, name, phone) into
+    PostgreSQL's server log and abort the transaction. The Registration returned is built from
+    the values inserted, not read back. nik_checked: the caller has just found, in this
+    transaction, that the NIK does not count. RuntimeError after TRIES taken codes.
     """
-    if nik_counts(year, nik):
+    if not nik_checked and nik_counts(year, nik):
         return None
     for _ in range(TRIES):
-        with db.atomic() as savepoint:
-            extra = before_insert() if before_insert else {}
-            row = dict(ref=new_ref(), year=year, nik=nik, nik_active=nik, **values, **extra)
-            inserted = list(Registration.insert(**row).on_conflict_ignore()
-                            .returning(Registration.id).execute())
-            if inserted:
-                return Registration.get_by_id(inserted[0].id)
-            savepoint.rollback()  # give back what before_insert took
+        extra = before_insert() if before_insert else {}
+        stamp = now()
+        row = dict(ref=new_ref(), year=year, nik=nik, nik_active=nik, created_at=stamp,
+                   updated_at=stamp, **values, **extra)
+        row, new_id = insert_unless_taken(Registration, row)
+        if new_id is not None:
+            registration = Registration(id=new_id, **row)
+            registration._dirty.clear()  # as if read back: nothing to save
+            return registration
+        if give_back:
+            give_back(extra)
         if nik_counts(year, nik):  # a twin registration got in first
             return None
     raise RuntimeError("could not draw an unused reference code")

@@ -22,6 +22,12 @@ def first_free_seat(pools, open_only=True):
     return next((p for p in pools if take_seat(p, open_only)), None)
 
 
+def give_back_seat(pool):
+    """Undo take_seat in the same transaction (the row it was for was refused); no promotion."""
+    if pool is not None:
+        Pool.update(held=Pool.held - 1).where((Pool.id == pool.id) & (Pool.held > 0)).execute()
+
+
 def release_seat(pool_id):
     """Give a seat back and hand it to the oldest matching waitlisted applicant; [promoted]."""
     Pool.update(held=Pool.held - 1).where((Pool.id == pool_id) & (Pool.held > 0)).execute()
@@ -59,13 +65,15 @@ def lock_pools(pools):
              .order_by(Pool.id).for_update())
 
 
-def pools_serving(year, region_code, dtks=True):
+def pools_serving(year, region_code, dtks=True, pools=None):
     """(pools serving a region that this applicant qualifies for, those of them open), by priority.
 
     dtks: the applicant declared DTKS or is on the imported list; a pool that requires DTKS
-    serves no one else (docs/design.md, "Pools and seats").
+    serves no one else (docs/design.md, "Pools and seats"). pools: the year's pools if already
+    read (their `held` is never trusted: seats move only by take_seat).
     """
-    serving = [p for p in Pool.of_year(year) if p.serves(region_code) and qualifies(p, dtks)]
+    pools = Pool.of_year(year) if pools is None else pools
+    serving = [p for p in pools if p.serves(region_code) and qualifies(p, dtks)]
     return serving, [p for p in serving if p.is_open]
 
 
@@ -74,9 +82,10 @@ def qualifies(pool, dtks):
     return dtks or not pool.requires_dtks
 
 
-def dtks_only(year, region_code):
+def dtks_only(year, region_code, pools=None):
     """Whether pools serve the region but every one of them requires DTKS."""
-    serving = [p for p in Pool.of_year(year) if p.serves(region_code)]
+    pools = Pool.of_year(year) if pools is None else pools
+    serving = [p for p in pools if p.serves(region_code)]
     return bool(serving) and all(p.requires_dtks for p in serving)
 
 
