@@ -267,3 +267,13 @@ def current_pools():
     """Every pool of the current year by priority, open or closed ([] without a current year)."""
     year = ProgramYear.current()
     return list(Pool.of_year(year)) if year else []
+
+
+def current_places(today=None):
+    """(every pool of the current year by priority, the year's registration Window on today):
+    the home page's facts, in one statement when the year has pools."""
+    pools = list(Pool.select(Pool, ProgramYear).join(ProgramYear)
+                 .where(ProgramYear.is_current == True)  # noqa: E712
+                 .order_by(Pool.priority, Pool.id))
+    year = pools[0].year if pools else ProgramYear.current()
+    return pools, (program_year.window(today, year) if year else program_year.Window())

@@ -6,6 +6,7 @@ from core.validation import parse_birth_date
 from extensions import limiter
 from models import Registration
 from public import bp
+from web import shells
 from web.texts import error_text
 
 
@@ -24,7 +25,7 @@ def status():
                                with_code=has_code(), code_sent=reg.id in session.get("code_sent", []),
                                code_limit=session.get("code_limit", False),
                                cancellable=outcome.registration.status in quota.CANCELLABLE)
-    return render_template("status.html", values={}, errors={})
+    return shells.render("status.html", (), lambda: {"values": {}, "errors": {}})
 
 
 def has_code():

@@ -1,9 +1,12 @@
 """The registration form's contract, shared by the public form and assisted registration."""
+from dataclasses import dataclass
+
 from flask import current_app
 
-from core import program_year
+from core.program_year import Window
 from core.validation import Applicant
-from models import Occupation, Region
+from web import reference
+from web.reference import Menus, reference_versions
 from web.texts import error_text
 
 
@@ -23,31 +26,52 @@ def messages_for(errors):
     return {f: error_text(k, rules, f) for f, k in errors.items()}
 
 
-def chosen_regency(values):
+@dataclass(frozen=True)
+class FormReference:
+    """The reference data one form shows: menus, the chosen regency, their versions, the window."""
+
+    menus: Menus
+    regency: str  # a regency code, or ''
+    versions: tuple  # (menus' version, the regency's kelurahan version): a cache key
+    window: Window
+
+
+def chosen_regency(values, codes):
     """The regency code the form has chosen (the regency field, else the kelurahan's), or ''."""
-    codes = {r.code for r in Region.regencies()}
     for text in (values.get("kabupaten", ""), values.get("kelurahan", "")[:5]):
         if text[:16] in codes:
             return text[:16]
     return ""
 
 
-def kelurahan_context(regency, values=None, errors=None):
+def form_reference(values):
+    """The FormReference for a form holding values: one statement, two if the regency field is
+    not a regency but the kelurahan's is."""
+    guess = (values.get("kabupaten", "") or values.get("kelurahan", "")[:5])[:16]
+    general, regional = reference_versions(guess)
+    menus = reference.menus(general)
+    regency = chosen_regency(values, menus.codes)
+    if regency != guess:
+        regional = reference_versions(regency)[1] if regency else ""
+    return FormReference(menus, regency, (general, regional), menus.window())
+
+
+def kelurahan_context(regency, version, values=None, errors=None):
     """The kelurahan question for one regency: its villages (by kecamatan code) and kecamatan names."""
-    villages = list(Region.villages_of(regency)) if regency else []
-    districts = {r.code: r.name for r in Region.select().where(
-        (Region.level == "district") & (Region.parent == regency))} if regency else {}
+    villages, districts = reference.kelurahan_rows(regency, version)
     return dict(values=values or {}, errors=errors or {}, villages=villages, districts=districts,
                 regency=regency)
 
 
-def form_context(values=None, errors=None):
+def form_context(values=None, errors=None, ref=None):
     """Everything the registration form template needs: values, errors, menus, the window.
 
     Step one names the regency (ten options); only then does the page carry that regency's
-    kelurahan, so the first visit stays small (docs/design.md, "Budgets").
+    kelurahan, so the first visit stays small (docs/design.md, "Budgets"). ref: the values'
+    FormReference when the caller has it already.
     """
     values = values or {}
-    regency = chosen_regency(values)
-    return dict(kelurahan_context(regency, values, errors), occupations=list(Occupation.menu()),
-                regencies=list(Region.regencies()), window=program_year.window())
+    ref = ref or form_reference(values)
+    return dict(kelurahan_context(ref.regency, ref.versions[1], values, errors),
+                occupations=ref.menus.occupations, regencies=ref.menus.regencies,
+                window=ref.window)
