@@ -5,6 +5,8 @@ an Outcome (core/outcome.py) with message keys that each door words for itself.
 """
 import datetime as dt
 
+from peewee import JOIN
+
 from config import DEFAULT_RULES
 from core import program_year
 from core.hotsql import phone_count_and_nik_taken
@@ -145,8 +147,18 @@ def of_phone(phone, ref=None):
 
 
 def status(registration):
-    """What a worker may see about their own registration."""
-    registration = Registration.get_by_id(registration.id)
+    """What a worker may see about their own registration (read afresh)."""
+    return status_by_id(registration.id)
+
+
+def status_by_id(registration_id):
+    """What a worker may see about the registration with this id (its pool read in the same
+    statement; a second one for a waiting-list position), or None if there is none."""
+    registration = (Registration.select(Registration, Pool)
+                    .join(Pool, JOIN.LEFT_OUTER, on=(Registration.pool == Pool.id))
+                    .where(Registration.id == registration_id).first())
+    if registration is None:
+        return None
     position = (Registration.position_of(registration)
                 if registration.status == "waitlisted" else None)
     return Outcome(True, registration=registration, position=position)

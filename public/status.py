@@ -18,10 +18,10 @@ def own_registration():
 @bp.get("/status")
 def status():
     """The lookup form, or the status this browser already looked up."""
-    reg = own_registration() if request.args.get("lihat") else None
-    if reg is not None:
-        outcome = quota.status(reg)
-        return render_template("status.html", reg=outcome.registration, position=outcome.position,
+    outcome = quota.status_by_id(session.get("status_id", 0)) if request.args.get("lihat") else None
+    if outcome is not None:
+        reg = outcome.registration
+        return render_template("status.html", reg=reg, position=outcome.position,
                                with_code=has_code(), code_sent=reg.id in session.get("code_sent", []),
                                code_limit=session.get("code_limit", False),
                                cancellable=outcome.registration.status in quota.CANCELLABLE)
