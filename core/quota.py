@@ -5,10 +5,8 @@ an Outcome (core/outcome.py) with message keys that each door words for itself.
 """
 import datetime as dt
 
-from peewee import JOIN
-
 from config import DEFAULT_RULES
-from core import program_year
+from core import hotread, program_year
 from core.hotsql import phone_count_and_nik_taken
 from core.identity import clean_digits
 from core.journal import audit, queue_sms
@@ -108,12 +106,7 @@ def find_own(nik, ref=None, birth_date=None):
     nik = clean_digits(nik)
     if len(nik) != 16 or not (ref or birth_date):
         return None
-    query = Registration.select().where(Registration.nik == nik)
-    if ref:
-        query = query.where(Registration.ref == normalize_ref(ref))
-    else:
-        query = query.where(Registration.birth_date == birth_date)
-    return query.order_by(Registration.nik_active.is_null(), Registration.id.desc()).first()
+    return hotread.own_registration(nik, normalize_ref(ref) if ref else None, birth_date)
 
 
 @retrying
@@ -154,9 +147,7 @@ def status(registration):
 def status_by_id(registration_id):
     """What a worker may see about the registration with this id (its pool read in the same
     statement; a second one for a waiting-list position), or None if there is none."""
-    registration = (Registration.select(Registration, Pool)
-                    .join(Pool, JOIN.LEFT_OUTER, on=(Registration.pool == Pool.id))
-                    .where(Registration.id == registration_id).first())
+    registration = hotread.registration_with_pool(registration_id)
     if registration is None:
         return None
     position = (Registration.position_of(registration)
@@ -283,9 +274,6 @@ def current_pools():
 
 def current_places(today=None):
     """(every pool of the current year by priority, the year's registration Window on today):
-    the home page's facts, in one statement when the year has pools."""
-    pools = list(Pool.select(Pool, ProgramYear).join(ProgramYear)
-                 .where(ProgramYear.is_current == True)  # noqa: E712
-                 .order_by(Pool.priority, Pool.id))
-    year = pools[0].year if pools else ProgramYear.current()
+    the home page's facts, in one statement."""
+    year, pools = hotread.current_year_and_pools()
     return pools, (program_year.window(today, year) if year else program_year.Window())

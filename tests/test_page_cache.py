@@ -158,8 +158,13 @@ def test_every_gunicorn_worker_sees_a_change_made_by_the_cli(sqlite_url):
                        for _ in range(8)]
 
         def page(conn, path):
-            conn.request("GET", path)
-            return conn.getresponse().read().decode()
+            try:
+                conn.request("GET", path)
+                return conn.getresponse().read().decode()
+            except (http.client.RemoteDisconnected, ConnectionResetError):
+                conn.close()  # idle past gunicorn's keep-alive: connect again
+                conn.request("GET", path)
+                return conn.getresponse().read().decode()
 
         for conn in connections * 3:  # every worker has made its shells and read its menus
             assert ">Pengemudi ojek online<" in page(conn, "/daftar")
