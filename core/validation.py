@@ -3,7 +3,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from core import clock
+from core import clock, refcache
 from core.dates import DateError, parse_date
 from core.identity import NikError, age_on, check_phone, parse_nik
 from core.text import plain
@@ -78,19 +78,20 @@ def check_birth_date(text, nik, today=None):
     return given, None
 
 
-def find_region(code):
+def find_region(code, reference=None):
     """A region a worker may choose as domicile: a village, or a regency without loaded villages."""
-    region = Region.get_or_none(Region.code == (code or "").strip())
-    if region is None or region.level not in ("village", "regency"):
-        return None
-    if region.level == "regency" and Region.villages_of(region.code).exists():
-        return None
-    return region
+    return (reference or refcache.snapshot()).domicile((code or "").strip())
 
 
-def validate(applicant, rules, today=None, birth_from_nik=False):
-    """Return (errors {field: key}, Clean or None) for an application."""
+def validate(applicant, rules, today=None, birth_from_nik=False, reference=None):
+    """Return (errors {field: key}, Clean or None) for an application.
+
+    Occupations and regions come from reference (default: this process's refcache snapshot,
+    at most FRESH_SECONDS old); a caller that must not act on stale data passes its own and
+    confirms it (core/quota.py's register).
+    """
     today = today or clock.today()
+    reference = reference or refcache.snapshot()
     errors = {}
     nik = None
     try:
@@ -108,10 +109,10 @@ def validate(applicant, rules, today=None, birth_from_nik=False):
     phone, err = check_phone(applicant.phone)
     if err:
         errors["phone"] = err
-    occupation = Occupation.get_or_none(Occupation.code == (applicant.occupation or "").strip())
+    occupation = reference.occupation((applicant.occupation or "").strip())
     if occupation is None:
         errors["occupation"] = "occupation_required" if not applicant.occupation else "occupation_invalid"
-    region = find_region(applicant.kelurahan)
+    region = find_region(applicant.kelurahan, reference)
     if region is None:
         errors["kelurahan"] = "kelurahan_required" if not applicant.kelurahan else "kelurahan_invalid"
     for field in DECLARATIONS:
