@@ -21,7 +21,7 @@ from core.seats import (
     pools_serving,
     release_seat,
 )
-from core.validation import validate
+from core.validation import from_reference, validate
 from models import (
     SEAT_STATUSES,
     OutboxMessage,
@@ -37,7 +37,6 @@ REJECTABLE = ("waitlisted", "pending", "approved")
 APPROVABLE = ("pending",)
 
 
-REFERENCE_FIELDS = frozenset({"occupation", "kelurahan"})  # refusals read from reference data
 STALE_TRIES = 5
 
 
@@ -70,7 +69,7 @@ def register_on(reference, applicant, channel, rules, assisted_by, today):
     errors, clean = validate(applicant, rules, today, birth_from_nik=channel == "sms",
                              reference=reference)
     if errors:
-        return confirmed(reference, Outcome(False, errors), REFERENCE_FIELDS & errors.keys())
+        return confirmed(reference, Outcome(False, errors), from_reference(errors))
     year, region = reference.year, clean.region.code
     if year is None or not program_year.window(today, year).is_open:
         return confirmed(reference, fail("form", "registration_closed"))

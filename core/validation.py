@@ -83,15 +83,35 @@ def find_region(code, reference=None):
     return (reference or refcache.snapshot()).domicile((code or "").strip())
 
 
+# Refusals read from reference data: a snapshot that is out of date could give them wrongly.
+REFERENCE_REFUSALS = {("occupation", "occupation_invalid"), ("kelurahan", "kelurahan_invalid")}
+
+
+def from_reference(errors):
+    """Whether any of errors {field: key} was read from reference data (confirm before refusing)."""
+    return any(item in REFERENCE_REFUSALS for item in errors.items())
+
+
 def validate(applicant, rules, today=None, birth_from_nik=False, reference=None):
     """Return (errors {field: key}, Clean or None) for an application.
 
-    Occupations and regions come from reference (default: this process's refcache snapshot,
-    at most FRESH_SECONDS old); a caller that must not act on stale data passes its own and
-    confirms it (core/quota.py's register).
+    Occupations and regions come from reference, a refcache snapshot whose caller confirms it
+    (core/quota.py's register); without one, from this process's snapshot, and a refusal read
+    from it is checked against the database's generation before it is returned.
     """
+    if reference is not None:
+        return check_fields(applicant, rules, today, birth_from_nik, reference)
+    snap = refcache.snapshot()
+    errors, clean = check_fields(applicant, rules, today, birth_from_nik, snap)
+    if from_reference(errors) and not refcache.still_current(snap):
+        errors, clean = check_fields(applicant, rules, today, birth_from_nik,
+                                     refcache.snapshot(force=True))
+    return errors, clean
+
+
+def check_fields(applicant, rules, today, birth_from_nik, reference):
+    """validate() against one snapshot of the reference data."""
     today = today or clock.today()
-    reference = reference or refcache.snapshot()
     errors = {}
     nik = None
     try:

@@ -6,6 +6,7 @@ import psycopg2
 
 from config import DEFAULT_RULES
 from core import dtks, pools, quota, refcache
+from core.validation import validate
 from database import MIGRATIONS
 from models import Occupation, Pool, ProgramYear, Region, Registration, StaffUser, db
 from ops import backup
@@ -114,6 +115,15 @@ def test_an_occupation_added_by_another_process_is_accepted_at_once(core_app):
                        "INSERT INTO occupation (code, name_id, name_en, agency, position) "
                        "VALUES ('penyelam', 'Penyelam', 'Diver', 'dkp', 99)")
     assert register(2, occupation="penyelam").ok
+
+
+def test_field_checks_outside_registration_confirm_a_refusal_read_from_the_snapshot(core_app):
+    diver = applicant(1, occupation="penyelam")
+    assert validate(diver, DEFAULT_RULES)[0] == {"occupation": "occupation_invalid"}
+    other_process_runs(core_app.config["DATABASE_URL"],
+                       "INSERT INTO occupation (code, name_id, name_en, agency, position) "
+                       "VALUES ('penyelam', 'Penyelam', 'Diver', 'dkp', 99)")
+    assert validate(diver, DEFAULT_RULES)[0] == {}
 
 
 def test_a_kelurahan_unknown_then_added_by_another_process_is_accepted_at_once(core_app):
