@@ -67,6 +67,9 @@ def from_environment(instance_path):
         "INCOME_LIMIT": int(env("JARING_INCOME_LIMIT", "3701508")),
         "INCOME_YEAR": int(env("JARING_INCOME_YEAR", "2025")),
         "BENEFITS": benefits_from_environment(env),
+        # A program year's personal data is kept through 31 December of the year plus this many
+        # years (budget audits, the program's records), then `flask purge` anonymises it.
+        "RETENTION_YEARS": int(env("JARING_RETENTION_YEARS", "5")),
         **region_settings(env),
     }
 

@@ -5,6 +5,7 @@ import json
 from peewee import (
     SQL,
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -372,6 +373,20 @@ class DtksNik(BaseModel):
 
     class Meta:
         indexes = ((("year", "nik"), True),)
+
+
+class ReferenceGeneration(BaseModel):
+    """One row whose number moves on every change to reference data (triggers of migration 0009).
+
+    Not in ALL_MODELS: 0009 makes the table, its row and the triggers together, so no database
+    has the number without what keeps it right (core/refcache.py trusts it).
+    """
+
+    id = IntegerField(primary_key=True)
+    generation = BigIntegerField()
+
+    class Meta:
+        table_name = "reference_generation"
 
 
 class SchemaMigration(BaseModel):

@@ -1,10 +1,13 @@
-"""INSERT statements written out once per column set and database kind, run with new values.
+"""A registration's statements written out once per column set and database kind, run with new values.
 
 peewee builds SQL afresh for every query (a good part of a registration's CPU went there); the
 rows a registration writes (registration, audit event, outbox message) are inserted with the
 same statements built once. Values go through each field's db_value and missing fields get
-their model default, as peewee's insert() would do.
+their model default, as peewee's insert() would do. What register() reads inside its transaction
+(the phone's count, the NIK, the DTKS list, the reference generation) is one statement too.
 """
+from typing import NamedTuple
+
 from models import Registration, db
 
 _built = {}
@@ -56,15 +59,43 @@ def insert_unless_taken(model, values):
     return row, (found[0][0] if found else None)
 
 
-def phone_count_and_nik_taken(year, phone, nik):
-    """(counting registrations of phone in year, whether nik counts in year): one statement."""
+class Facts(NamedTuple):
+    """What register() reads about an applicant, inside its transaction, in one statement."""
+
+    phone_count: int  # counting registrations of the phone in the year
+    nik_taken: bool  # the NIK counts in the year already
+    on_dtks_list: bool  # the NIK is on the year's imported DTKS list
+    generation: int  # the reference generation (core/refcache.py), None without its row
+
+
+def registration_facts(year, phone, nik):
+    """Facts about phone and nik in year, and the reference generation: one statement."""
     p = db.obj.param
-    key = ("phone_nik", p)
+    key = ("facts", p)
     if key not in _built:
         _built[key] = (
-            f'SELECT COUNT(*), EXISTS(SELECT 1 FROM "registration" WHERE "year" = {p} '
-            f'AND "nik_active" = {p}) FROM "registration" WHERE "year" = {p} AND "phone" = {p} '
-            'AND "nik_active" IS NOT NULL')
+            f'SELECT COUNT(*), '
+            f'EXISTS(SELECT 1 FROM "registration" WHERE "year" = {p} AND "nik_active" = {p}), '
+            f'EXISTS(SELECT 1 FROM "dtksnik" WHERE "year" = {p} AND "nik" = {p}), '
+            '(SELECT "generation" FROM "reference_generation" WHERE "id" = 1) '
+            f'FROM "registration" WHERE "year" = {p} AND "phone" = {p} AND "nik_active" IS NOT NULL')
     year_id = Registration.year.db_value(year)
-    count, taken = db.execute_sql(_built[key], [year_id, nik, year_id, phone]).fetchone()
-    return count, bool(taken)
+    count, taken, listed, generation = db.execute_sql(
+        _built[key], [year_id, nik, year_id, nik, year_id, phone]).fetchone()
+    return Facts(count, bool(taken), bool(listed), generation)
+
+
+PHONE_LOCKS = 0x4A52  # the first key of Jaring's advisory locks on phone numbers ("JR")
+
+
+def lock_phone(phone):
+    """PostgreSQL only: an advisory lock on this phone number until the transaction ends.
+
+    Registrations of one phone then count its rows one after another, whichever pools they take.
+    Two numbers that share a hash merely wait for each other.
+    """
+    key = ("lock_phone", db.obj.param)
+    if key not in _built:
+        p = db.obj.param
+        _built[key] = f"SELECT pg_advisory_xact_lock({p}, hashtext({p}))"
+    db.execute_sql(_built[key], [PHONE_LOCKS, phone]).fetchall()

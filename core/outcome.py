@@ -21,6 +21,7 @@ class Outcome:
     carried: int = 0  # members carried over to re-verification
     notes: list = field(default_factory=list)  # message keys the worker should also read
     pool: object = None  # pool operations: the pool made or changed
+    counts: object = None  # purges (core/retention.py): what was anonymised or deleted
 
 
 def fail(field_name, key):

@@ -1,4 +1,4 @@
-"""Pools for any region: create one, change its name, capacity, priority or DTKS rule.
+"""Pools for any region: create one, change its name, SMS name, capacity, priority or DTKS rule.
 
 A pool serves a province or a regency (a Kemendagri code prefix); a kecamatan- or kelurahan-level
 pool would overlap the regency pools oddly, so it is refused. Capacity never goes below the
@@ -8,14 +8,19 @@ import re
 
 from config import region_settings
 from core import quota
+from core.gsm7 import gsm7_length
 from core.journal import audit
 from core.outcome import Outcome, fail, retrying
 from core.seats import fill_seats
+from core.text import plain
 from models import Pool, ProgramYear, Region, db
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 POOL_LEVELS = ("province", "regency")
 MAX_CAPACITY = 9_999_999
+# Septets an SMS reply gives a pool's name (sms/replies.py caps it so): sent whole, every reply
+# naming it fits 160 (tests/test_pool_sms_name.py: the tightest, REGISTERED in Indonesian, leaves 37).
+SMS_NAME_MAX = 20
 
 
 def check_region(code, provinces=None):
@@ -39,8 +44,18 @@ def check_numbers(capacity, priority):
     return errors
 
 
+def check_sms_name(sms_name):
+    """(the name as typed, folded; message key or None): GSM-7 only, at most SMS_NAME_MAX septets."""
+    text = plain(sms_name)
+    length = gsm7_length(text)
+    if length is None:
+        return text, "sms_name_format"
+    return text, "sms_name_length" if length > SMS_NAME_MAX else None
+
+
 @retrying
-def create_pool(code, name, region, capacity, priority, requires_dtks, actor, provinces=None):
+def create_pool(code, name, region, capacity, priority, requires_dtks, actor, provinces=None,
+                sms_name=""):
     """Add a pool to the current year (seats go at once to those waiting that it serves)."""
     code, name, region = (code or "").strip().lower(), " ".join((name or "").split()), (region or "").strip()
     errors = check_numbers(capacity, priority)
@@ -50,6 +65,9 @@ def create_pool(code, name, region, capacity, priority, requires_dtks, actor, pr
         errors["name"] = "pool_name_required"
     if key := check_region(region, provinces):
         errors["region"] = key
+    sms_name, key = check_sms_name(sms_name)
+    if key:
+        errors["sms_name"] = key
     year = ProgramYear.current()
     if year is None:
         errors["form"] = "year_unknown"
@@ -59,20 +77,24 @@ def create_pool(code, name, region, capacity, priority, requires_dtks, actor, pr
         if Pool.select().where((Pool.year == year) & (Pool.code == code)).exists():
             return fail("code", "pool_code_taken")
         pool = Pool.create(code=code, name=name, year=year, region_prefix=region, capacity=capacity,
-                           held=0, priority=priority, is_open=True, requires_dtks=bool(requires_dtks))
+                           held=0, priority=priority, is_open=True, requires_dtks=bool(requires_dtks),
+                           sms_name=sms_name)
         audit(actor, "create_pool", after=code, pool=code, region=region, capacity=capacity,
-              priority=priority, requires_dtks=bool(requires_dtks))
+              priority=priority, requires_dtks=bool(requires_dtks), sms_name=sms_name)
         promoted = fill_seats(pool)
     return Outcome(True, pool=Pool.get_by_id(pool.id), promoted=promoted)
 
 
 @retrying
-def update_pool(code, name, capacity, priority, requires_dtks, actor):
-    """Change a pool of the current year; capacity never below the seats held."""
+def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=None):
+    """Change a pool of the current year; capacity never below the seats held; sms_name None: kept."""
     name = " ".join((name or "").split())
     errors = check_numbers(capacity, priority)
     if not 2 <= len(name) <= 120:
         errors["name"] = "pool_name_required"
+    sms_name, key = (None, None) if sms_name is None else check_sms_name(sms_name)
+    if key:
+        errors["sms_name"] = key
     if errors:
         return Outcome(False, errors)
     year = ProgramYear.current()
@@ -82,10 +104,11 @@ def update_pool(code, name, capacity, priority, requires_dtks, actor):
             return fail("pool", "pool_unknown")
         if capacity < pool.held:
             return fail("capacity", "capacity_below_held")
-        Pool.update(name=name, priority=priority, requires_dtks=bool(requires_dtks)).where(
-            Pool.id == pool.id).execute()
+        sms_name = pool.sms_name if sms_name is None else sms_name
+        Pool.update(name=name, priority=priority, requires_dtks=bool(requires_dtks),
+                    sms_name=sms_name).where(Pool.id == pool.id).execute()
         audit(actor, "update_pool", pool=code, name=name, priority=priority,
-              requires_dtks=bool(requires_dtks))
+              requires_dtks=bool(requires_dtks), sms_name=sms_name)
         outcome = quota.set_capacity(code, capacity, actor, year) if capacity != pool.capacity else None
         if outcome is not None and not outcome.ok:  # held grew meanwhile: undo the whole change
             txn.rollback()

@@ -6,8 +6,8 @@ an Outcome (core/outcome.py) with message keys that each door words for itself.
 import datetime as dt
 
 from config import DEFAULT_RULES
-from core import hotread, program_year
-from core.hotsql import phone_count_and_nik_taken
+from core import hotread, program_year, refcache
+from core.hotsql import lock_phone, registration_facts
 from core.identity import clean_digits
 from core.journal import audit, queue_sms
 from core.outcome import Outcome, fail, retrying
@@ -21,10 +21,9 @@ from core.seats import (
     pools_serving,
     release_seat,
 )
-from core.validation import validate
+from core.validation import from_reference, validate
 from models import (
     SEAT_STATUSES,
-    DtksNik,
     OutboxMessage,
     Pool,
     ProgramYear,
@@ -38,34 +37,67 @@ REJECTABLE = ("waitlisted", "pending", "approved")
 APPROVABLE = ("pending",)
 
 
+STALE_TRIES = 5
+
+
 @retrying
 def register(applicant, channel, rules=None, assisted_by=None, today=None):
-    """Validate, deduplicate, hold a seat or join the waiting list, queue a confirmation."""
+    """Validate, deduplicate, hold a seat or join the waiting list, queue a confirmation.
+
+    Reference data (year, pools, occupations, regions) comes from this process's snapshot
+    (core/refcache.py), confirmed inside the transaction by the statement that counts the phone;
+    a refusal read from it is confirmed before it is given. Changed meanwhile: start over.
+    """
     rules = rules or DEFAULT_RULES
-    errors, clean = validate(applicant, rules, today, birth_from_nik=channel == "sms")
+    for _ in range(STALE_TRIES):
+        try:
+            return register_on(refcache.snapshot(), applicant, channel, rules, assisted_by, today)
+        except refcache.Stale:
+            refcache.snapshot(force=True)
+    raise RuntimeError("reference data kept changing (or reference_generation has no row)")
+
+
+def confirmed(reference, outcome, from_reference=True):
+    """outcome, once reference is known to be the database's still; else refcache.Stale."""
+    if from_reference and not refcache.still_current(reference):
+        raise refcache.Stale()
+    return outcome
+
+
+def register_on(reference, applicant, channel, rules, assisted_by, today):
+    """register() against one refcache snapshot; refcache.Stale if the database moved on."""
+    errors, clean = validate(applicant, rules, today, birth_from_nik=channel == "sms",
+                             reference=reference)
     if errors:
-        return Outcome(False, errors)
-    year = ProgramYear.current()
-    if not program_year.window(today, year).is_open:
-        return fail("form", "registration_closed")
-    on_list = DtksNik.select().where((DtksNik.year == year) & (DtksNik.nik == clean.nik.value)).exists()
-    pools = list(Pool.of_year(year))  # read once: who serves, DTKS-only, skipped (not seats)
-    serving, open_pools = pools_serving(year, clean.region.code, applicant.decl_dtks or on_list,
-                                        pools)
-    if not serving and dtks_only(year, clean.region.code, pools):
-        return fail("decl_dtks", "dtks_required")
-    if not serving:
-        return fail("kelurahan", "region_not_eligible")
-    if not open_pools:
-        return fail("form", "registration_closed")
+        return confirmed(reference, Outcome(False, errors), from_reference(errors))
+    year, region = reference.year, clean.region.code
+    if year is None or not program_year.window(today, year).is_open:
+        return confirmed(reference, fail("form", "registration_closed"))
+    pools = reference.pools  # who serves, DTKS-only, skipped (never seats: see take_seat)
+    # Whether the NIK is on the DTKS list is read inside the transaction: refuse here only when
+    # either answer gives the same refusal.
+    *_, if_listed = pool_choice(year, region, True, pools)
+    *_, if_not = pool_choice(year, region, applicant.decl_dtks, pools)
+    if if_listed is not None and if_listed == if_not:
+        return confirmed(reference, if_listed)
     with db.atomic():
-        lock_pools(serving)
-        # One statement: the phone's registrations this year, and whether the NIK counts already.
-        count, nik_taken = phone_count_and_nik_taken(year, clean.phone, clean.nik.value)
-        if count >= rules["max_niks_per_phone"]:
+        if db.for_update:
+            # PostgreSQL: registrations of one phone one after another, so the count below sees
+            # the others whichever pools they take (SQLite has one writer at a time already).
+            lock_phone(clean.phone)
+        # One statement: the phone's registrations, the NIK, the DTKS list, the generation.
+        facts = registration_facts(year, clean.phone, clean.nik.value)
+        if not refcache.confirm(reference, facts.generation):
+            raise refcache.Stale()
+        on_list = facts.on_dtks_list
+        serving, open_pools, refusal = pool_choice(year, region, applicant.decl_dtks or on_list,
+                                                   pools)
+        if refusal is not None:
+            return refusal
+        if facts.phone_count >= rules["max_niks_per_phone"]:
             return fail("phone", "phone_limit")
-        registration = None if nik_taken else insert_registration(
-            applicant, clean, year, channel, assisted_by, open_pools, on_list)
+        registration = None if facts.nik_taken else insert_registration(
+            applicant, clean, year, channel, assisted_by, open_pools, on_list, serving)
         if registration is None:
             return fail("nik", "nik_taken")
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
@@ -76,8 +108,24 @@ def register(applicant, channel, rules=None, assisted_by=None, today=None):
             queue_sms(registration, "registered")
         elif channel != "sms":
             queue_sms(registration, "waitlisted", position=position)
-    notes = ["dtks_pool_skipped"] if skipped_dtks(pools, clean.region.code, serving) else []
+    notes = ["dtks_pool_skipped"] if skipped_dtks(pools, region, serving) else []
     return Outcome(True, registration=registration, position=position, notes=notes)
+
+
+def pool_choice(year, region_code, dtks, pools):
+    """(pools serving the applicant, those open, the refusal when none is open or None).
+
+    dtks: declared or on the DTKS list; pools: the year's pools by priority.
+    """
+    serving, open_pools = pools_serving(year, region_code, dtks, pools)
+    refusal = None
+    if not serving and dtks_only(year, region_code, pools):
+        refusal = fail("decl_dtks", "dtks_required")
+    elif not serving:
+        refusal = fail("kelurahan", "region_not_eligible")
+    elif not open_pools:
+        refusal = fail("form", "registration_closed")
+    return serving, open_pools, refusal
 
 
 def skipped_dtks(pools, region_code, serving):
@@ -85,10 +133,22 @@ def skipped_dtks(pools, region_code, serving):
     return any(p.serves(region_code) and p.requires_dtks and p not in serving for p in pools)
 
 
-def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_list=False):
-    """Hold a seat in the first open pool with one free and insert the row; None if the NIK counts."""
+def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_list=False,
+                        serving=()):
+    """Hold a seat in the first open pool with one free and insert the row; None if the NIK counts.
+
+    On PostgreSQL only the row of the pool whose seat is taken is locked (by its UPDATE), so a
+    city registration never queues behind the province's row. When every pool is full, all
+    `serving` pools are locked (lock_pools) and tried again before the applicant joins the
+    waiting list: a seat freed meanwhile is seen, and one freed later finds them waiting.
+    """
     def seat():
         pool = first_free_seat(pools)
+        if pool is None and db.for_update and serving:
+            lock_pools(serving)
+            pool = first_free_seat(pools)
+        # A copy: the snapshot's Pool is shared by every thread of the process.
+        pool = Pool(**pool.__data__) if pool else None
         return {"pool": pool, "status": "pending" if pool else "waitlisted"}
 
     return insert_with_fresh_ref(

@@ -3,7 +3,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from core import clock
+from core import clock, refcache
 from core.dates import DateError, parse_date
 from core.identity import NikError, age_on, check_phone, parse_nik
 from core.text import plain
@@ -78,18 +78,39 @@ def check_birth_date(text, nik, today=None):
     return given, None
 
 
-def find_region(code):
+def find_region(code, reference=None):
     """A region a worker may choose as domicile: a village, or a regency without loaded villages."""
-    region = Region.get_or_none(Region.code == (code or "").strip())
-    if region is None or region.level not in ("village", "regency"):
-        return None
-    if region.level == "regency" and Region.villages_of(region.code).exists():
-        return None
-    return region
+    return (reference or refcache.snapshot()).domicile((code or "").strip())
 
 
-def validate(applicant, rules, today=None, birth_from_nik=False):
-    """Return (errors {field: key}, Clean or None) for an application."""
+# Refusals read from reference data: a snapshot that is out of date could give them wrongly.
+REFERENCE_REFUSALS = {("occupation", "occupation_invalid"), ("kelurahan", "kelurahan_invalid")}
+
+
+def from_reference(errors):
+    """Whether any of errors {field: key} was read from reference data (confirm before refusing)."""
+    return any(item in REFERENCE_REFUSALS for item in errors.items())
+
+
+def validate(applicant, rules, today=None, birth_from_nik=False, reference=None):
+    """Return (errors {field: key}, Clean or None) for an application.
+
+    Occupations and regions come from reference, a refcache snapshot whose caller confirms it
+    (core/quota.py's register); without one, from this process's snapshot, and a refusal read
+    from it is checked against the database's generation before it is returned.
+    """
+    if reference is not None:
+        return check_fields(applicant, rules, today, birth_from_nik, reference)
+    snap = refcache.snapshot()
+    errors, clean = check_fields(applicant, rules, today, birth_from_nik, snap)
+    if from_reference(errors) and not refcache.still_current(snap):
+        errors, clean = check_fields(applicant, rules, today, birth_from_nik,
+                                     refcache.snapshot(force=True))
+    return errors, clean
+
+
+def check_fields(applicant, rules, today, birth_from_nik, reference):
+    """validate() against one snapshot of the reference data."""
     today = today or clock.today()
     errors = {}
     nik = None
@@ -108,10 +129,10 @@ def validate(applicant, rules, today=None, birth_from_nik=False):
     phone, err = check_phone(applicant.phone)
     if err:
         errors["phone"] = err
-    occupation = Occupation.get_or_none(Occupation.code == (applicant.occupation or "").strip())
+    occupation = reference.occupation((applicant.occupation or "").strip())
     if occupation is None:
         errors["occupation"] = "occupation_required" if not applicant.occupation else "occupation_invalid"
-    region = find_region(applicant.kelurahan)
+    region = find_region(applicant.kelurahan, reference)
     if region is None:
         errors["kelurahan"] = "kelurahan_required" if not applicant.kelurahan else "kelurahan_invalid"
     for field in DECLARATIONS:

@@ -13,3 +13,32 @@ def add_index_if_missing(db, table, columns, unique=False):
     name = f"{table}_{'_'.join(columns)}"
     if name not in {i.name for i in db.get_indexes(table)}:
         migrate(SchemaMigrator.from_database(db).add_index(table, columns, unique))
+
+
+# What moves the reference generation (core/refcache.py): every change to these tables, and to
+# the pool columns named (never `held`: seats move on every registration and are never cached).
+BUMP = 'UPDATE "reference_generation" SET "generation" = "generation" + 1 WHERE "id" = 1'
+
+
+def watch_reference_tables(db, watched):
+    """(Re)make the triggers that raise the generation; watched: {table: [columns] or None (all)}.
+
+    A later migration that adds a column to a watched table calls it again with the new list.
+    """
+    sqlite = db.param == "?"
+    if not sqlite:
+        db.execute_sql("CREATE OR REPLACE FUNCTION reference_changed() RETURNS trigger "
+                       f"LANGUAGE plpgsql AS $$ BEGIN {BUMP}; RETURN NULL; END $$")
+    for table, columns in watched.items():
+        update = "UPDATE OF " + ", ".join(f'"{c}"' for c in columns) if columns else "UPDATE"
+        if sqlite:  # no statement-level triggers: one per event, one bump per row
+            for event in ("INSERT", "DELETE", update):
+                name = f"reference_{table}_{event.split()[0].lower()}"
+                db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
+                db.execute_sql(f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" '
+                               f"BEGIN {BUMP}; END")
+        else:
+            name = f"reference_{table}_changed"
+            db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+            db.execute_sql(f'CREATE TRIGGER "{name}" AFTER INSERT OR DELETE OR {update} '
+                           f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION reference_changed()')

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import psycopg2
+
+from core.refcache import first_generation
 from models import db
 
 SQLITE_MAGIC, PG_MAGIC = b"SQLite format 3\x00", b"PGDMP"
@@ -140,6 +143,7 @@ def restore(url, path, progress=None):
                 raise BackupError("the backup failed its integrity check")
             source.backup(target, pages=-1)
             steps = target.execute("PRAGMA page_count").fetchone()[0]
+            renumber(target, "sqlite")
         finally:
             target.close()
             source.close()
@@ -152,7 +156,28 @@ def restore(url, path, progress=None):
                 "--no-privileges", "--single-transaction", "--exit-on-error",
                 f"--dbname={pg_env(url)['PGDATABASE']}", str(path)]
         steps = run_pg(args, url, "processing data for table", progress)
+        with psycopg2.connect(url) as conn:
+            renumber(conn, "postgres")
+        conn.close()
     return Done(kind_of(url), path, path.stat().st_size, steps)
+
+
+def renumber(conn, kind):
+    """Give a restored database a new random reference generation (core/refcache.py).
+
+    The backup's number may come round again after later changes; a server left running would
+    then trust reference data it cached from other rows. A backup older than the number has
+    no table: migrate() makes it.
+    """
+    catalog, mark = (("sqlite_master", "?") if kind == "sqlite"
+                     else ("information_schema.tables", "%s"))
+    name = "name" if kind == "sqlite" else "table_name"
+    cursor = conn.cursor()
+    cursor.execute(f"SELECT 1 FROM {catalog} WHERE {name} = 'reference_generation'")
+    if cursor.fetchone():
+        cursor.execute(f'UPDATE "reference_generation" SET "generation" = {mark}',
+                       (first_generation(),))
+    conn.commit()
 
 
 def size_hint(url):

@@ -5,6 +5,7 @@ from ops.data_cli import (
     export_cli,
     import_dtks,
     import_kpj,
+    purge_command,
     restore_command,
 )
 from ops.db_cli import init_db, pool_cli
@@ -15,7 +16,7 @@ from ops.year_cli import year_cli
 
 COMMANDS = (init_db, pool_cli, staff_cli, sms_cli, year_cli, export_cli, import_kpj,
             backup_command, restore_command, demo_data_command, regions_cli,
-            import_dtks)
+            import_dtks, purge_command)
 
 
 def register(app):

@@ -1,4 +1,5 @@
-"""Long CLI jobs of the program year: export, import-kpj, backup, restore, demo-data."""
+"""Long CLI jobs of the program year: export, import-kpj, import-dtks, backup, restore, purge,
+demo-data."""
 import sys
 
 import click
@@ -6,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
-from core import refs
+from core import clock, refs, retention
 from core.seats import seat_problems
 from models import Region, db
 from ops import backup as backups
@@ -148,6 +149,53 @@ def restore_command(path, yes):
                f"seat rule {'BROKEN: ' + str(problems) if problems else 'ok'}.")
     if problems:
         sys.exit(1)
+
+
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run/--apply", "dry_run", default=True,
+              help="Show what would be anonymised (default), or anonymise it.")
+def purge_command(dry_run):
+    """Anonymise personal data of program years past JARING_RETENTION_YEARS (dry run unless --apply)."""
+    keep = current_app.config["RETENTION_YEARS"]
+    if keep < 1:
+        raise click.ClickException(f"JARING_RETENTION_YEARS must be 1 or more, not {keep}: "
+                                   "last year's records are still needed.")
+    url = current_app.config["DATABASE_URL"]
+    with db.connection_context():
+        today = clock.today()
+        years, cutoff = retention.due_years(keep, today), retention.sms_cutoff(keep, today)
+        planned = [retention.counts(year, keep, today) for year in years]
+        inbound, sessions = retention.sms_counts(cutoff)
+        click.echo(f"Rule: a program year's personal data is kept until 31 December of the year "
+                   f"+ {keep} (JARING_RETENTION_YEARS); today is {today}.")
+        for c in planned:
+            click.echo(f"program year {c.year}: {c.registrations} registrations to anonymise, "
+                       f"{c.sms} SMS, {c.audit_details} audit rows with KPJ or notes, "
+                       f"{c.reverifications} re-verification entries, {c.dtks_niks} DTKS NIKs, "
+                       f"{c.languages} phone language choices")
+        click.echo(f"SMS records before {clock.local(cutoff):%Y-%m-%d %H:%M %Z}: {inbound} inbound "
+                   f"messages, {sessions} conversations")
+        total = sum(c.total for c in planned) + inbound + sessions
+        if dry_run or not total:
+            kept = retention.oldest_kept(keep, today)
+            oldest = (f" The oldest kept program year, {kept}, is kept until "
+                      f"{retention.kept_until(kept, keep)}." if kept else "")
+            click.echo(("Dry run, nothing changed. Run with --apply to anonymise."
+                        if total else "Nothing to purge.") + oldest)
+            return
+        for year in years:
+            if not retention.purge_year(year, "cli", keep, today).ok:
+                raise click.ClickException(f"program year {year} is not due; nothing more changed")
+        retention.purge_sms(cutoff, "cli")
+    if backups.kind_of(url) == "sqlite":
+        # An UPDATE leaves the old bytes in the file's free space; rebuild it without them.
+        with db.connection_context():
+            db.execute_sql("VACUUM")
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    click.echo(f"Applied: {sum(c.registrations for c in planned)} registrations of "
+               f"{len(years)} program year(s) anonymised, {inbound + sessions} SMS records deleted; "
+               "audited. Backups made before today still hold the data: let them age out.")
 
 
 @click.command("demo-data")

@@ -12,6 +12,9 @@ from ops.regions_cli import describe
 from ops.seed import load_regions, seed
 
 pool_cli = AppGroup("pool", help="Pools of the current program year.")
+SMS_NAME_HELP = (f"Short name SMS replies use, e.g. 'Kota Samarinda': GSM-7, at most "
+                 f"{pools.SMS_NAME_MAX} characters (^{{}}[]~|€\\ count two). Empty: the name, "
+                 "shortened by whole words.")
 
 
 @click.command("init-db")
@@ -81,16 +84,18 @@ def pool_close(code):
 @click.option("--priority", type=int, required=True,
               help="Lower first: a regency pool (1) before the provincial one (2).")
 @click.option("--requires-dtks", is_flag=True, help="Only people on DTKS (declared or on the list).")
-def pool_create(code, name, region, capacity, priority, requires_dtks):
+@click.option("--sms-name", default="", help=SMS_NAME_HELP)
+def pool_create(code, name, region, capacity, priority, requires_dtks, sms_name):
     """Add a pool to the current program year (those waiting that it serves get its seats)."""
     with db.connection_context():
         outcome = pools.create_pool(code, name, region, capacity, priority, requires_dtks, "cli",
-                                    current_app.config["REGION_PROVINCES"])
+                                    current_app.config["REGION_PROVINCES"], sms_name=sms_name)
     if not outcome.ok:
         refuse(outcome.errors, with_fields=True)
     pool = outcome.pool
     click.echo(f"{pool.code}: {pool.capacity} seats for {pool.region_prefix}, priority "
-               f"{pool.priority}{', DTKS only' if pool.requires_dtks else ''}; "
+               f"{pool.priority}{', DTKS only' if pool.requires_dtks else ''}"
+               f"{f', SMS name {pool.sms_name!r}' if pool.sms_name else ''}; "
                f"{len(outcome.promoted)} promoted from the waiting list.")
 
 
@@ -100,8 +105,9 @@ def pool_create(code, name, region, capacity, priority, requires_dtks):
 @click.option("--capacity", type=int)
 @click.option("--priority", type=int)
 @click.option("--requires-dtks/--no-requires-dtks", default=None)
-def pool_edit(code, name, capacity, priority, requires_dtks):
-    """Change a pool's name, capacity, priority or DTKS rule (the rest stays as it is)."""
+@click.option("--sms-name", help=SMS_NAME_HELP + " '' clears it.")
+def pool_edit(code, name, capacity, priority, requires_dtks, sms_name):
+    """Change a pool's name, SMS name, capacity, priority or DTKS rule (the rest stays as it is)."""
     with db.connection_context():
         pool = Pool.get_or_none((Pool.code == code) & (Pool.year == ProgramYear.current()))
         if pool is None:
@@ -110,7 +116,7 @@ def pool_edit(code, name, capacity, priority, requires_dtks):
             code, pool.name if name is None else name,
             pool.capacity if capacity is None else capacity,
             pool.priority if priority is None else priority,
-            pool.requires_dtks if requires_dtks is None else requires_dtks, "cli")
+            pool.requires_dtks if requires_dtks is None else requires_dtks, "cli", sms_name=sms_name)
     if not outcome.ok:
         refuse(outcome.errors, with_fields=True)
     click.echo(f"{code}: changed; {len(outcome.promoted)} promoted from the waiting list.")

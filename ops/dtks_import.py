@@ -9,8 +9,8 @@ from core import dtks
 from core.identity import NikError, clean_digits, parse_nik
 from core.program_year import year_number
 from models import DtksNik, ProgramYear, Registration
-from ops.kpj_import import NIK_HEADERS
-from ops.tabular import ImportFileError, cell_text, table  # noqa: F401 (for the pages)
+from ops.tabular import NIK_HEADERS, cell_text, rows_below_header
+from ops.tabular import ImportFileError  # noqa: F401 (for the CLI and callers)
 
 CHUNK = 500
 
@@ -36,21 +36,9 @@ class DtksReport:
 
 def read_niks(fileobj):
     """(line, text) of the NIK column of each non-empty row after the header."""
-    column = None
-    for line, cells in enumerate(table(fileobj), start=1):
-        cells = list(cells or ())
-        if column is None:
-            names = [" ".join(cell_text(c).lower().replace("_", " ").replace(".", " ").split())
-                     for c in cells]
-            column = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
-            if column is None and line >= 10:
-                break
-            continue
-        text = cell_text(cells[column]) if column < len(cells) else ""
+    for line, (text,), cells in rows_below_header(fileobj, {"NIK": NIK_HEADERS}):
         if text.strip() or any(cell_text(c) for c in cells):
             yield line, text
-    if column is None:
-        raise ImportFileError("no header row with a NIK column")
 
 
 def check(fileobj, year=None):

@@ -7,10 +7,10 @@ from core import quota
 from core.identity import NikError, clean_digits, mask_nik, parse_nik
 from core.program_year import year_number
 from models import Registration
-from ops.tabular import ImportFileError, cell_text, row_count, table  # noqa: F401 (for the pages)
+from ops.tabular import NIK_HEADERS, rows_below_header
+from ops.tabular import ImportFileError, row_count  # noqa: F401 (for the CLI and callers)
 
 KPJ_RE = re.compile(r"^[0-9]{8,16}$")  # BPJS's exact length is unconfirmed: digits, 8 to 16
-NIK_HEADERS = {"nik", "no nik", "nomor nik", "nik peserta", "no ktp", "nomor ktp"}
 KPJ_HEADERS = {"kpj", "no kpj", "nomor kpj", "no peserta", "nomor peserta", "kpj peserta"}
 RESULTS = ("matched", "unknown_nik", "already_enrolled", "malformed", "not_approved",
            "conflict", "duplicate")
@@ -45,30 +45,11 @@ class Report:
         return {key: counted.get(key, 0) for key in RESULTS}
 
 
-def is_header(cells):
-    """(nik column, kpj column) if this row is the header, else None."""
-    names = [" ".join(cell_text(c).lower().replace("_", " ").replace(".", " ").split())
-             for c in cells]
-    nik = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
-    kpj = next((i for i, n in enumerate(names) if n in KPJ_HEADERS), None)
-    return (nik, kpj) if nik is not None and kpj is not None else None
-
-
 def read_rows(fileobj):
     """(line, nik text, kpj text) for each non-empty row after the header."""
-    columns = None
-    for line, cells in enumerate(table(fileobj), start=1):
-        cells = list(cells or ())
-        if columns is None:
-            columns = is_header(cells)
-            if columns is None and line >= 10:
-                break
-            continue
-        values = [cell_text(cells[i]) if i < len(cells) else "" for i in columns]
-        if any(values):
-            yield line, values[0], values[1]
-    if columns is None:
-        raise ImportFileError("no header row with a NIK and a KPJ column")
+    for line, (nik, kpj), _cells in rows_below_header(fileobj, {"NIK": NIK_HEADERS, "KPJ": KPJ_HEADERS}):
+        if nik or kpj:
+            yield line, nik, kpj
 
 
 def classify(chunk, year, seen, kpj_seen):

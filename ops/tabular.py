@@ -5,6 +5,8 @@ import io
 from openpyxl import load_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip
+HEADER_ROWS = 10  # a title or notes may stand above the header row; not more than this
+NIK_HEADERS = {"nik", "no nik", "nomor nik", "nik peserta", "no ktp", "nomor ktp"}
 
 
 class ImportFileError(ValueError):
@@ -49,6 +51,34 @@ def table(fileobj):
         raise ImportFileError("not a UTF-8 CSV file") from error
     finally:
         text.detach()  # leave the caller's file open
+
+
+def header_name(value):
+    """A header cell folded for matching: "No. KPJ", "no_kpj" and "NO  KPJ" are all "no kpj"."""
+    return " ".join(cell_text(value).lower().replace("_", " ").replace(".", " ").split())
+
+
+def rows_below_header(fileobj, wanted):
+    """(line, [text of each wanted column], cells) for each row after the header row.
+
+    wanted: {label: accepted header names} a column, e.g. {"NIK": NIK_HEADERS}; the header is the
+    first row within HEADER_ROWS that has them all. ImportFileError when there is none.
+    """
+    columns = None
+    for line, cells in enumerate(table(fileobj), start=1):
+        cells = list(cells or ())
+        if columns is None:
+            names = [header_name(c) for c in cells]
+            found = [next((i for i, n in enumerate(names) if n in accepted), None)
+                     for accepted in wanted.values()]
+            if None not in found:
+                columns = found
+            elif line >= HEADER_ROWS:
+                break
+            continue
+        yield line, [cell_text(cells[i]) if i < len(cells) else "" for i in columns], cells
+    if columns is None:
+        raise ImportFileError(f"no header row with {' and '.join(f'a {label}' for label in wanted)} column")
 
 
 def row_count(fileobj):

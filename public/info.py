@@ -1,6 +1,7 @@
 """Plain pages a worker reads before or after registering: the cover, privacy; the favicon."""
 from flask import current_app, render_template
 
+from core import clock, program_year, retention
 from public import bp
 
 
@@ -12,8 +13,11 @@ def benefits():
 
 @bp.get("/privasi")
 def privacy():
-    """What NIK and phone are used for, who sees them, how long they are kept."""
-    return render_template("privacy.html")
+    """What NIK and phone are used for, who sees them, how long they are kept (RETENTION_YEARS)."""
+    keep = current_app.config["RETENTION_YEARS"]
+    year = program_year.year_number() or clock.today().year
+    return render_template("privacy.html", keep=keep, year=year,
+                           until=retention.kept_until(year, keep))
 
 
 @bp.get("/favicon.ico")

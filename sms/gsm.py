@@ -1,31 +1,13 @@
-"""The GSM-7 alphabet: how long a text is in one SMS, and how to make any text fit it."""
+"""How long a text is in one SMS (the alphabet: core/gsm7.py), and how to make any text fit it."""
 import unicodedata
 
-SMS_LIMIT = 160
-BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-# These take an escape character plus the character: two of the 160.
-EXTENDED = frozenset("^{}\\[~]|€\f")
+from core.gsm7 import BASIC, EXTENDED, SMS_LIMIT, gsm7_length  # noqa: F401 (the core checks names too)
+
 LOOKALIKES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "`": "'", "\u00b4": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u2026": "...", "\u00a0": " ", "\t": " ", "\u2022": "-", "\u00b7": ".",
 }
-
-
-def gsm7_length(text):
-    """Septets text takes in GSM-7, or None when one character forces UCS-2."""
-    length = 0
-    for ch in text:
-        if ch in BASIC:
-            length += 1
-        elif ch in EXTENDED:
-            length += 2
-        else:
-            return None
-    return length
 
 
 def fits(text, limit=SMS_LIMIT):

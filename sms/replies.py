@@ -2,6 +2,7 @@
 import logging
 import string
 
+from core.pools import SMS_NAME_MAX
 from core.refs import format_ref
 from models import Region
 from sms.gsm import SMS_LIMIT, clip, fits, gsm7_length, to_gsm7
@@ -9,7 +10,7 @@ from sms.texts import ERRORS, NOTICES, REASONS, STATUS, TEXTS
 
 log = logging.getLogger("jaring.sms")
 # The most of each value a reply repeats; a 100-letter name is cut, not sent back whole.
-CAPS = {"name": 18, "job": 16, "place": 22, "pool": 20, "kpj": 20, "ref": 9, "pos": 9,
+CAPS = {"name": 18, "job": 16, "place": 22, "pool": SMS_NAME_MAX, "kpj": 20, "ref": 9, "pos": 9,
         "left": 9, "cap": 9, "options": 60, "menu": 120, "items": 160, "status": 60,
         "reason": 40, "max_age": 3, "min_age": 3, "max_niks": 3, "choices": 100, "n": 1,
         "contact": 68, "jkm": 16, "cc": 12}

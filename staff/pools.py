@@ -1,4 +1,5 @@
-"""Pools (admin): create, edit, capacity, open or closed, through the core (years: staff/years.py).
+"""Pools (admin): create, edit (SMS name too), capacity, open or closed, through the core (years:
+staff/years.py).
 
 An admin tied to a regency sees and changes only the pools of that regency.
 """
@@ -44,7 +45,8 @@ def pools_page(errors=None, status=200, values=None):
                .order_by(Region.code) if not g.staff.region or r.code == g.staff.region]
     return render_template("staff/pools.html", year=year, pools=pools, errors=errors or {},
                            regions=regions, values=values or {"priority": "1"},
-                           is_open=program_year.window(year=year).is_open), status
+                           is_open=program_year.window(year=year).is_open,
+                           sms_name_max=pool_rules.SMS_NAME_MAX), status
 
 
 def whole(text, limit=7):
@@ -58,7 +60,8 @@ def whole(text, limit=7):
 def create_pool():
     """Add a pool for a province or regency (a regency's admin: their own regency only)."""
     form = request.form
-    values = {k: form.get(k, "").strip()[:120] for k in ("code", "name", "region", "capacity", "priority")}
+    values = {k: form.get(k, "").strip()[:120]
+              for k in ("code", "name", "region", "capacity", "priority", "sms_name")}
     values["requires_dtks"] = form.get("requires_dtks") == "1"
     if g.staff.region and values["region"] != g.staff.region:
         return pools_page({"region": error_text("region_forbidden")}, 403, values)
@@ -66,7 +69,7 @@ def create_pool():
     outcome = pool_rules.create_pool(
         values["code"], values["name"], values["region"], -1 if capacity is None else capacity,
         -1 if priority is None else priority, values["requires_dtks"], actor(),
-        current_app.config["REGION_PROVINCES"])
+        current_app.config["REGION_PROVINCES"], sms_name=values["sms_name"])
     if not outcome.ok:
         return pools_page({f: error_text(k) for f, k in outcome.errors.items()}, 422, values)
     flash(_("Kuota %(code)s dibuat; %(p)s orang naik dari daftar tunggu.", code=outcome.pool.code,
@@ -77,12 +80,14 @@ def create_pool():
 @bp.post("/kuota/<code>/ubah")
 @role_required("admin")
 def edit_pool(code):
-    """Change a pool's name, capacity, priority and DTKS rule."""
+    """Change a pool's name, SMS name, capacity, priority and DTKS rule."""
     pool_or_403(code)
     capacity, priority = whole(request.form.get("capacity")), whole(request.form.get("priority"), 2)
+    sms_name = request.form.get("sms_name")  # None: a form without the field keeps it
     outcome = pool_rules.update_pool(
         code[:40], request.form.get("name", "")[:200], -1 if capacity is None else capacity,
-        -1 if priority is None else priority, request.form.get("requires_dtks") == "1", actor())
+        -1 if priority is None else priority, request.form.get("requires_dtks") == "1", actor(),
+        sms_name=None if sms_name is None else sms_name[:200])
     if not outcome.ok:
         return pools_page({code[:40]: error_text(next(iter(outcome.errors.values())))}, 422)
     flash(_("Kuota %(code)s disimpan; %(p)s orang naik dari daftar tunggu.", code=outcome.pool.code,

@@ -5,6 +5,7 @@ The core's keys that workers meet too (nik_taken, phone_limit…) are worded onc
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.pools import SMS_NAME_MAX
 from web.texts import ERRORS as WORKER_ERRORS
 
 MIN_PASSWORD = 12
@@ -26,6 +27,11 @@ ERRORS = {
     "pool_code_format": _l("Kode kuota 2-40 karakter: huruf kecil, angka atau tanda hubung."),
     "pool_code_taken": _l("Kode kuota ini sudah dipakai tahun ini."),
     "pool_name_required": _l("Isi nama kuota (2-120 karakter)."),
+    "sms_name_format": _l("Nama SMS hanya boleh memakai huruf, angka dan tanda baca yang bisa dikirim "
+                          "lewat SMS biasa (GSM-7): tanpa emoji, huruf non-Latin atau kebanyakan huruf "
+                          "beraksen."),
+    "sms_name_length": _l("Nama SMS paling banyak %(n)s karakter (^ { } [ ] ~ | € dan \\ dihitung dua), "
+                          "agar setiap balasan SMS yang menyebut kuota ini muat satu SMS.", n=SMS_NAME_MAX),
     "region_unknown": _l("Kode wilayah tidak dikenal di provinsi yang dilayani."),
     "pool_region_level": _l("Kuota hanya untuk satu provinsi atau satu kabupaten/kota, bukan kecamatan atau kelurahan."),
     "region_forbidden": _l("Akun Anda hanya mengelola kabupaten/kota Anda sendiri."),

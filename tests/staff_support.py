@@ -22,6 +22,19 @@ def staff_app(app):
     return app
 
 
+@pytest.fixture
+def uploads(tmp_path):
+    """Where the staff imports keep their uploads in a test."""
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def admin(staff_app, uploads):
+    """An admin's browser, the uploads kept in the test's own folder."""
+    staff_app.config["KPJ_UPLOAD_DIR"] = str(uploads)
+    return logged_in(staff_app, "ana", "admin")
+
+
 def make_staff(app, username, role, **place):
     """An account made through the same code as the CLI and the accounts page."""
     with app.app_context():

@@ -2,7 +2,7 @@
 import pytest
 
 from config import DEFAULT_RULES
-from core import hotsql, quota, refs
+from core import dtks, hotsql, quota, refcache, refs
 from core.journal import audit, queue_sms
 from models import AuditEvent, OutboxMessage, Pool, Registration
 from tests.factories import applicant
@@ -27,14 +27,14 @@ def test_a_taken_code_is_drawn_again_and_the_seat_is_held_once(core_app, monkeyp
 
 def test_a_twin_nik_refused_by_the_index_gives_its_seat_back(core_app, monkeypatch):
     first = register(1).registration
-    real = hotsql.phone_count_and_nik_taken
+    real = hotsql.registration_facts
     calls = []
 
     def twin_unseen(year, phone, nik):  # as if the twin committed just after this check
         calls.append(nik)
-        return real(year, phone, nik)[0], False
+        return real(year, phone, nik)._replace(nik_taken=False)
 
-    monkeypatch.setattr(quota, "phone_count_and_nik_taken", twin_unseen)
+    monkeypatch.setattr(quota, "registration_facts", twin_unseen)
     outcome = register(1, phone="081377776666")
     assert outcome.errors == {"nik": "nik_taken"} and len(calls) == 1
     assert Pool.get(Pool.code == "kota-balikpapan").held == 1 and seats_agree()
@@ -42,13 +42,21 @@ def test_a_twin_nik_refused_by_the_index_gives_its_seat_back(core_app, monkeypat
     assert AuditEvent.select().count() == 1 and OutboxMessage.select().count() == 1
 
 
-def test_one_statement_counts_the_phone_and_finds_the_nik(core_app):
+def test_one_statement_counts_the_phone_finds_the_nik_and_the_dtks_list(core_app):
     first = register(1).registration
-    assert hotsql.phone_count_and_nik_taken(first.year, first.phone, first.nik) == (1, True)
-    nobody = hotsql.phone_count_and_nik_taken(first.year, "081300000000", "6471010101010001")
-    assert nobody == (0, False)
+    generation = refcache.read_generation()
+
+    def facts(phone, nik):
+        found = hotsql.registration_facts(first.year, phone, nik)
+        assert found.generation == generation
+        return found[:3]
+
+    assert facts(first.phone, first.nik) == (1, True, False)
+    assert facts("081300000000", "6471010101010001") == (0, False, False)
+    dtks.replace_list([first.nik], "staff:admin")
+    assert facts(first.phone, first.nik) == (1, True, True)
     quota.cancel(first, "worker:web")
-    assert hotsql.phone_count_and_nik_taken(first.year, first.phone, first.nik) == (0, False)
+    assert facts(first.phone, first.nik) == (0, False, True)
 
 
 def test_prebuilt_inserts_write_what_peewee_would(core_app):

@@ -22,6 +22,8 @@ from tests.staff_support import (
     make_staff,
     registered,
     staff_app,  # noqa: F401 (a fixture)
+    admin,  # noqa: F401 (a fixture)
+    uploads,  # noqa: F401 (a fixture)
     text,
     token_of,
 )
@@ -30,17 +32,6 @@ GETS = ["/staff/ekspor", "/staff/ekspor/unduh", "/staff/kpj", "/staff/tahun"]
 POSTS = ["/staff/kpj", "/staff/kpj/terapkan", "/staff/tahun", "/staff/tahun/status",
          "/staff/tahun/verifikasi-ulang/konfirmasi", "/staff/tahun/verifikasi-ulang/keluarkan"]
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def uploads(tmp_path):
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def admin(staff_app, uploads):
-    staff_app.config["KPJ_UPLOAD_DIR"] = str(uploads)
-    return logged_in(staff_app, "ana", "admin")
 
 
 def events(action):

@@ -1,0 +1,126 @@
+"""The flow every staff import shares: keep an upload under a token, show its dry run, apply by token.
+
+An import page brings only what is its own (an `Import`): the function that reads the file, its
+page, what to say when the file cannot be read; `routes` gives it its three addresses, each for
+province-wide admins only. CSRF is the app's (every staff form); the size limit MAX_CONTENT_LENGTH.
+"""
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app, request
+from flask_babel import gettext as _
+
+from ops.tabular import ImportFileError
+from staff import bp
+from staff.roles import actor, role_required
+
+TOKEN = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): nothing else names a stored file
+KEEP_SECONDS = 3 * 3600
+# Every import's files end so (the KPJ import came first); sweep() knows them by it.
+WAITING, APPLYING = ".kpj", ".applying"
+
+
+@dataclass(frozen=True)
+class Import:
+    """One import page's own parts.
+
+    run(fileobj, apply=, actor=) -> report (raises ImportFileError); page(report=None, token=None,
+    error=None, status=200) -> response; unreadable: what to say of a file run cannot read;
+    applicable(report): whether a dry run left something to apply (else the file is not kept).
+    """
+
+    run: Callable
+    page: Callable
+    unreadable: str
+    applicable: Callable
+
+
+def upload_dir():
+    """Where an upload waits between dry run and apply: instance/uploads (or KPJ_UPLOAD_DIR)."""
+    folder = Path(current_app.config["KPJ_UPLOAD_DIR"] or Path(current_app.instance_path) / "uploads")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def sweep(folder):
+    """Delete stored uploads older than a few hours (checked and never applied)."""
+    limit = time.time() - KEEP_SECONDS
+    for path in folder.iterdir():
+        if TOKEN.fullmatch(path.stem) and path.suffix in (WAITING, APPLYING):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+            except FileNotFoundError:  # another worker swept it first
+                pass
+
+
+def store(upload):
+    """Save the upload under a new random token, readable by this server's user only."""
+    folder = upload_dir()
+    sweep(folder)
+    token = secrets.token_hex(16)
+    fd = os.open(folder / f"{token}{WAITING}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        upload.save(out)
+    return token
+
+
+def run(kind, path, apply):
+    """The import's report of a stored file (a dry run unless apply), as the logged-in staff."""
+    with open(path, "rb") as f:
+        return kind.run(f, apply=apply, actor=actor())
+
+
+def dry_run(kind):
+    """Keep the request's uploaded file and show what applying it would do; nothing changes yet."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return kind.page(error=_("Pilih berkas CSV atau XLSX."), status=422)
+    token = store(upload)
+    path = upload_dir() / f"{token}{WAITING}"
+    try:
+        report = run(kind, path, apply=False)
+    except ImportFileError:
+        path.unlink(missing_ok=True)
+        return kind.page(error=kind.unreadable, status=422)
+    if kind.applicable(report):
+        return kind.page(report, token)
+    path.unlink(missing_ok=True)  # nothing to apply: no need to keep it
+    return kind.page(report)
+
+
+def apply(kind):
+    """Apply the file the form's token names, once: of two clicks on Apply, one gets the file."""
+    token = request.form.get("token", "")
+    gone = _("Berkas ini sudah diterapkan atau sudah kedaluwarsa. Unggah lagi untuk memeriksa.")
+    if not TOKEN.fullmatch(token):
+        return kind.page(error=gone, status=422)
+    path = upload_dir() / f"{token}{WAITING}"
+    claimed = path.with_suffix(APPLYING)
+    try:
+        os.rename(path, claimed)  # atomic
+    except FileNotFoundError:
+        return kind.page(error=gone, status=422)
+    try:
+        return kind.page(run(kind, claimed, apply=True))
+    except ImportFileError:
+        return kind.page(error=kind.unreadable, status=422)
+    finally:
+        claimed.unlink(missing_ok=True)
+
+
+def routes(name, kind):
+    """GET /staff/<name> (the form), POST /staff/<name> (a dry run), POST /staff/<name>/terapkan.
+
+    Endpoints staff.<name>, staff.<name>_check, staff.<name>_apply; imports are province-wide
+    work: an admin account tied to one regency gets 403.
+    """
+    guard = role_required("admin", province=True)
+    bp.add_url_rule(f"/{name}", name, guard(lambda: kind.page()), methods=["GET"])
+    bp.add_url_rule(f"/{name}", f"{name}_check", guard(lambda: dry_run(kind)), methods=["POST"])
+    bp.add_url_rule(f"/{name}/terapkan", f"{name}_apply", guard(lambda: apply(kind)), methods=["POST"])

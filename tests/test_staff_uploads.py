@@ -1,0 +1,138 @@
+"""The upload flow every staff import shares (staff/uploads.py): the KPJ and the DTKS page alike."""
+import io
+import re
+import threading
+
+import pytest
+
+from models import AuditEvent, DtksNik, Registration
+from ops.tabular import NIK_HEADERS, ImportFileError, rows_below_header
+from tests.factories import make_nik
+from tests.staff_support import admin, logged_in, registered, staff_app, text, uploads  # noqa: F401
+
+# name: (a file with something to apply, a file with nothing to apply, its status, what is applied)
+IMPORTS = {
+    "kpj": (f"NIK,No KPJ\n{make_nik(1)},26000000001\n", f"NIK,No KPJ\n{make_nik(77)},26000000077\n",
+            200, lambda: Registration.get(Registration.nik == make_nik(1)).status == "enrolled"),
+    "dtks": (f"No,NIK\n1,{make_nik(1)}\n", "No,NIK\n1,12345\n",
+             422, lambda: [n.nik for n in DtksNik.select()] == [make_nik(1)]),
+}
+TOKEN = re.compile(r'name="token" value="([0-9a-f]{32})"')
+
+
+@pytest.fixture(autouse=True)
+def approved(staff_app):
+    """The registration both files name."""
+    return registered(1, "approved")
+
+
+def upload(client, name, body, filename="berkas.csv"):
+    data = body.encode() if isinstance(body, str) else body
+    return client.post(f"/staff/{name}", data={"file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def stored(uploads):
+    return sorted(p.name for p in uploads.iterdir()) if uploads.exists() else []
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+def test_a_checked_file_waits_under_its_token_and_applies_once(admin, uploads, name):
+    good, _, _, applied = IMPORTS[name]
+    page = upload(admin, name, good)
+    assert page.status_code == 200 and "belum ada yang diubah" in text(page)
+    token = TOKEN.search(text(page)).group(1)
+    [waiting] = list(uploads.iterdir())
+    assert waiting.name == f"{token}.kpj" and waiting.stat().st_mode & 0o777 == 0o600
+    assert not applied()
+    done = admin.post(f"/staff/{name}/terapkan", data={"token": token})
+    assert done.status_code == 200 and "Hasil penerapan" in text(done) and applied()
+    assert stored(uploads) == []
+    again = admin.post(f"/staff/{name}/terapkan", data={"token": token})
+    assert again.status_code == 422 and "sudah diterapkan atau sudah kedaluwarsa" in text(again)
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+def test_a_file_with_nothing_to_apply_is_not_kept(admin, uploads, name):
+    _, nothing, status, applied = IMPORTS[name]
+    page = upload(admin, name, nothing)
+    assert page.status_code == status and "belum ada yang diubah" in text(page)
+    assert not TOKEN.search(text(page)) and stored(uploads) == [] and not applied()
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+@pytest.mark.parametrize("body, filename, status, message", [
+    (None, None, 422, "Pilih berkas CSV atau XLSX"),
+    (b"", "", 422, "Pilih berkas CSV atau XLSX"),
+    (b"\xff\xfe\x00garbage\x00", "x.csv", 422, "Berkas tidak dapat dibaca"),
+    (b"PK\x03\x04not really a zip", "x.xlsx", 422, "Berkas tidak dapat dibaca"),
+    (b"nama,alamat\nBudi,Jl. Mawar\n", "x.csv", 422, "kolom NIK"),
+])
+def test_a_file_that_cannot_be_used_gets_a_clear_message_and_is_not_kept(admin, uploads, name, body,
+                                                                         filename, status, message):
+    if body is None:
+        response = admin.post(f"/staff/{name}", data={}, content_type="multipart/form-data")
+    else:
+        response = upload(admin, name, body, filename)
+    assert response.status_code == status and message in text(response)
+    assert 'class="has-error"' in text(response) and stored(uploads) == []
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+@pytest.mark.parametrize("token", ["", "../jaring.sqlite3", "A" * 32, "0" * 32, "%s.kpj", "%s/../%s"])
+def test_a_token_that_names_no_waiting_file_is_refused_and_the_waiting_file_stays(admin, uploads, name,
+                                                                                   token):
+    good, _, _, applied = IMPORTS[name]
+    real = TOKEN.search(text(upload(admin, name, good))).group(1)
+    response = admin.post(f"/staff/{name}/terapkan", data={"token": token.replace("%s", real)})
+    assert response.status_code == 422 and "Unggah lagi" in text(response)
+    assert stored(uploads) == [f"{real}.kpj"] and not applied()
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+def test_of_two_applies_of_one_file_at_once_one_applies(staff_app, uploads, name):
+    staff_app.config["KPJ_UPLOAD_DIR"] = str(uploads)
+    good, _, _, applied = IMPORTS[name]
+    clients = [logged_in(staff_app, f"admin{i}", "admin") for i in range(2)]
+    token = TOKEN.search(text(upload(clients[0], name, good))).group(1)
+    start, statuses = threading.Barrier(2), []
+
+    def click(client):
+        start.wait()
+        statuses.append(client.post(f"/staff/{name}/terapkan", data={"token": token}).status_code)
+
+    threads = [threading.Thread(target=click, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 422] and applied() and stored(uploads) == []
+    action = {"kpj": "enroll", "dtks": "dtks_import"}[name]
+    assert AuditEvent.select().where(AuditEvent.action == action).count() == 1
+
+
+KPJ_HEADERS = {"kpj", "no kpj"}
+
+
+@pytest.mark.parametrize("content, wanted, rows", [
+    ("NIK,KPJ\n1,2\n", {"NIK": NIK_HEADERS, "KPJ": KPJ_HEADERS}, [(2, ["1", "2"])]),
+    ("Daftar peserta\n\nNo.,NIK_Peserta,No. KPJ\n1,11,22\n", {"NIK": NIK_HEADERS, "KPJ": KPJ_HEADERS},
+     [(4, ["11", "22"])]),
+    ("KPJ;Nama;NOMOR  KTP\n5;Budi;6\n", {"NIK": NIK_HEADERS, "KPJ": KPJ_HEADERS}, [(2, ["6", "5"])]),
+    ("NIK,Nama\n7\n", {"NIK": NIK_HEADERS}, [(2, ["7"])]),
+    ("NIK,Nama\n,Budi\n", {"NIK": NIK_HEADERS}, [(2, [""])]),
+    ("\n" * 9 + "NIK\n8\n", {"NIK": NIK_HEADERS}, [(11, ["8"])]),
+])
+def test_the_header_row_is_found_by_its_folded_names(content, wanted, rows):
+    found = [(line, values) for line, values, _ in rows_below_header(io.BytesIO(content.encode()), wanted)]
+    assert found == rows
+
+
+@pytest.mark.parametrize("content, wanted, message", [
+    ("\n" * 10 + "NIK\n8\n", {"NIK": NIK_HEADERS}, "no header row with a NIK column"),
+    ("NIK,Nama\n1,Budi\n", {"NIK": NIK_HEADERS, "KPJ": KPJ_HEADERS}, "no header row with a NIK and a KPJ column"),
+    ("", {"NIK": NIK_HEADERS}, "no header row with a NIK column"),
+])
+def test_a_table_without_the_header_within_ten_rows_is_refused(content, wanted, message):
+    with pytest.raises(ImportFileError, match=message):
+        list(rows_below_header(io.BytesIO(content.encode()), wanted))
