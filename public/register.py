@@ -20,7 +20,7 @@ def register_form():
     values = {"kabupaten": request.args.get("kabupaten", "")}
     ref = form_reference(values)
     # The same page for everyone with this regency, window and reference data: a shell.
-    key = (ref.regency, ref.versions, astuple(ref.window))
+    key = (ref.regency, ref.generation, astuple(ref.window)) if ref.generation is not None else None
     return shells.render("register.html", key, lambda: form_context(values, ref=ref))
 
 
@@ -28,8 +28,9 @@ def register_form():
 def kelurahan_choice():
     """The kelurahan question for `?kabupaten=` (htmx swaps it in when the regency changes)."""
     ref = form_reference({"kabupaten": request.args.get("kabupaten", "")})
-    return shells.render("_kelurahan_choice.html", (ref.regency, ref.versions),
-                         lambda: kelurahan_context(ref.regency, ref.versions[1]))
+    key = (ref.regency, ref.generation) if ref.generation is not None else None
+    return shells.render("_kelurahan_choice.html", key,
+                         lambda: kelurahan_context(ref.regency, ref.snapshot))
 
 
 @bp.post("/daftar")

@@ -3,10 +3,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from core import program_year, refcache
 from core.program_year import Window
 from core.validation import Applicant
-from web import reference
-from web.reference import Menus, reference_versions
 from web.texts import error_text
 
 
@@ -26,14 +25,30 @@ def messages_for(errors):
     return {f: error_text(k, rules, f) for f, k in errors.items()}
 
 
+def reference_now():
+    """core/refcache.py's snapshot of the reference data, its generation checked now: one
+    statement of one row.
+
+    Other readers may take the snapshot up to refcache.FRESH_SECONDS old; a page checks the
+    number on every view, so a change made anywhere (another gunicorn worker, the CLI, SQL on the
+    database) shows on the next one, and the generation keys whatever is made from the snapshot
+    (web/shells.py). Its generation is None when the database has none: then keep nothing.
+    """
+    return refcache.snapshot(force=True)
+
+
 @dataclass(frozen=True)
 class FormReference:
-    """The reference data one form shows: menus, the chosen regency, their versions, the window."""
+    """The reference data one form shows: the snapshot, the chosen regency, the window."""
 
-    menus: Menus
+    snapshot: refcache.Snapshot
     regency: str  # a regency code, or ''
-    versions: tuple  # (menus' version, the regency's kelurahan version): a cache key
     window: Window
+
+    @property
+    def generation(self):
+        """What a page made from this reference data is kept under (None: do not keep it)."""
+        return self.snapshot.generation
 
 
 def chosen_regency(values, codes):
@@ -45,22 +60,18 @@ def chosen_regency(values, codes):
 
 
 def form_reference(values):
-    """The FormReference for a form holding values: one statement, two if the regency field is
-    not a regency but the kelurahan's is."""
-    guess = (values.get("kabupaten", "") or values.get("kelurahan", "")[:5])[:16]
-    general, regional = reference_versions(guess)
-    menus = reference.menus(general)
-    regency = chosen_regency(values, menus.codes)
-    if regency != guess:
-        regional = reference_versions(regency)[1] if regency else ""
-    return FormReference(menus, regency, (general, regional), menus.window())
+    """The FormReference for a form holding values: one statement (the generation)."""
+    snap = reference_now()
+    regency = chosen_regency(values, {r.code for r in snap.regencies()})
+    year = snap.year
+    return FormReference(snap, regency, program_year.window(year=year) if year else Window())
 
 
-def kelurahan_context(regency, version, values=None, errors=None):
+def kelurahan_context(regency, snap, values=None, errors=None):
     """The kelurahan question for one regency: its villages (by kecamatan code) and kecamatan names."""
-    villages, districts = reference.kelurahan_rows(regency, version)
-    return dict(values=values or {}, errors=errors or {}, villages=villages, districts=districts,
-                regency=regency)
+    return dict(values=values or {}, errors=errors or {},
+                villages=snap.villages_of(regency) if regency else (),
+                districts=snap.districts_of(regency) if regency else {}, regency=regency)
 
 
 def form_context(values=None, errors=None, ref=None):
@@ -72,6 +83,6 @@ def form_context(values=None, errors=None, ref=None):
     """
     values = values or {}
     ref = ref or form_reference(values)
-    return dict(kelurahan_context(ref.regency, ref.versions[1], values, errors),
-                occupations=ref.menus.occupations, regencies=ref.menus.regencies,
+    return dict(kelurahan_context(ref.regency, ref.snapshot, values, errors),
+                occupations=ref.snapshot.occupations, regencies=ref.snapshot.regencies(),
                 window=ref.window)

@@ -31,10 +31,11 @@ def render(template, key, context, fills=None):
 
     context() gives what the page shows that depends only on key (and the language); fills
     {name: callable} the per-request parts, each printed with `{{ name }}` (text is escaped,
-    Markup kept). The shell is made once per (app, template, key, language, script root).
+    Markup kept). The shell is made once per (app, template, key, language, script root); key
+    None renders the page in full and keeps nothing.
     """
     fills = fills or {}
-    if not current_app.config.get("PAGE_SHELLS", True):
+    if key is None or not current_app.config.get("PAGE_SHELLS", True):
         return render_template(template, **context(), **{n: f() for n, f in fills.items()})
     shells = current_app.extensions.setdefault("jaring_shells", {})
     full_key = (template, key, str(get_locale()), request.script_root)
