@@ -30,8 +30,8 @@ TIMING = re.compile(r"app;dur=([\d.]+)")
 def script(slot):
     """What one worker's phone texts: help, places, two registrations, checks, a retry, a cancel."""
     first, second = make_nik(2 * slot), make_nik(2 * slot + 1)
-    return ["INFO", "KUOTA", f"DAFTAR#{first}#Budi Santoso#1#Manggar", "YA", "CEK",
-            "DAFTAR", second, "Siti Aminah", "3", "Sepinggan", "YA", "RETRY", "CEK {code}",
+    return ["INFO", "KUOTA", f"DAFTAR#{first}#Budi Santoso#1#Manggar#TIDAK", "YA", "CEK",
+            "DAFTAR", second, "Siti Aminah", "3", "Sepinggan", "2", "YA", "RETRY", "CEK {code}",
             "BATAL {code}", "TIDAK", "halo apa kabar", "KUOTA", "CEK"]
 
 

@@ -90,11 +90,11 @@ class Player:
             a = applicant(n)
             if a["sms"]:
                 place = a["region"]
-                self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}"))
+                self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}#TIDAK"))
                 reply = self.timed("sms message", lambda: self.sms(a, "YA")) or ""
                 self.acknowledged += bool(CODE.search(reply))
                 if a["again"]:  # refused, unless a worker's cancel came first (then it counts)
-                    self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}"))
+                    self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}#TIDAK"))
                     reply = self.timed("sms message", lambda: self.sms(a, "YA")) or ""
                     self.acknowledged += bool(CODE.search(reply))
                 if a["check"]:

@@ -32,3 +32,22 @@ def replace_list(niks, actor, year=None):
         for pool in Pool.of_year(year).where(Pool.requires_dtks == True):  # noqa: E712
             promoted += fill_seats(pool)
     return Outcome(True, year=year, carried=confirmed, promoted=promoted)
+
+
+def matters(region_code, nik, year=None):
+    """What a DTKS answer decides for an applicant of region_code (a kelurahan's Kemendagri code)
+    with nik this year, from the year's pools and its imported DTKS list (DtksNik):
+
+    None: nothing (no pool serving the region requires DTKS, the NIK is on the list, or there is
+    no current year); "some": a pool serving it requires DTKS and another does not; "only": every
+    pool serving it requires DTKS, so without DTKS there is no place (docs/design.md, "Pools").
+    """
+    year = year or ProgramYear.current()
+    if year is None:
+        return None
+    serving = [p for p in Pool.of_year(year) if p.serves(region_code)]
+    if not any(p.requires_dtks for p in serving):
+        return None
+    if DtksNik.select().where((DtksNik.year == year) & (DtksNik.nik == nik)).exists():
+        return None
+    return "only" if all(p.requires_dtks for p in serving) else "some"

@@ -35,6 +35,9 @@ LANGUAGES = {"EN": "en", "ENGLISH": "en", "INGGRIS": "en", "ID": "id", "INDONESI
              "IND": "id", "INDONESIAN": "id"}
 YES = {"YA", "Y", "IYA", "IYAA", "OK", "OKE", "BENAR", "SETUJU"}
 NO = {"TIDAK", "T", "TDK", "TIDAKK", "NO", "N", "GAK", "ENGGAK", "NGGAK", "BUKAN"}
+# Answers to "on DTKS?" (the guided question, and DAFTAR's optional last field `#DTKS`/`#TIDAK`).
+DTKS_YES = YES | {"YES", "DTKS", "SUDAH", "TERDAFTAR"}
+DTKS_NO = NO | {"BELUM", "NONDTKS", "TIDAKDTKS", "BUKANDTKS", "TIDAKTERDAFTAR"}
 
 
 @dataclass
@@ -80,18 +83,30 @@ def tokens_of(rest):
 
 
 def fields_of(rest):
-    """DAFTAR's fields: split on # or *, else on commas, else on spaces (marked by a leading None)."""
+    """DAFTAR's fields (NIK, name, job, place, then DTKS answer if given): split on # or *, else on
+    commas, else on spaces (marked by a leading None)."""
     if not rest:
         return []
     for pattern in (r"[#*]", r","):
         if re.search(pattern, rest):
             parts = [p.strip() for p in re.split(pattern, rest)]
             parts = [p for p in parts if p]
+            # `…#Manggar#DTKS`: a word after the place answers "on DTKS?" (a place is never one).
+            dtks = [parts.pop()] if len(parts) > 4 and dtks_answer(parts[-1]) is not None else []
             # `NIK#Budi#Santoso#1#Manggar`: the name was split too; the last two are job and place.
             if len(parts) > 4:
                 parts = [parts[0], " ".join(parts[1:-2]), parts[-2], parts[-1]]
-            return parts
+            return parts + dtks
     return [None] + rest.split()
+
+
+def dtks_answer(text, numbers=False):
+    """True (on DTKS), False (not) or None (no answer) for `YA`, `TIDAK`, `Y`, `T`, `YES`, `NO`,
+    `DTKS`, `BELUM` in any case and punctuation; with numbers, `1` (Ya) and `2` (Tidak) too."""
+    word = re.sub(r"[^A-Z0-9]", "", (text or "").upper())
+    if numbers and word in ("1", "2"):
+        return word == "1"
+    return True if word in DTKS_YES else False if word in DTKS_NO else None
 
 
 def code_and_nik(tokens):

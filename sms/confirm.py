@@ -32,9 +32,12 @@ def register(data, phone):
         return replies.error(key, lang, rules)
     reg = outcome.registration
     ref = replies.pretty_ref(reg.ref)
+    # Which place, and why: a pool for DTKS only was passed over (core note dtks_pool_skipped).
+    why = "_no_dtks" if "dtks_pool_skipped" in outcome.notes else ""
     if reg.status == "waitlisted":
-        return replies.say("waitlisted", lang, ref=ref, pos=replies.number(outcome.position, lang))
-    return replies.say("registered", lang, ref=ref, pool=replies.pool_label(reg.pool))
+        return replies.say("waitlisted" + why, lang, ref=ref,
+                           pos=replies.number(outcome.position, lang))
+    return replies.say("registered" + why, lang, ref=ref, pool=replies.pool_label(reg.pool))
 
 
 def ask_cancel(phone, reg, lang):

@@ -3,15 +3,19 @@ import datetime as dt
 
 from flask import current_app
 
+from core import dtks
 from core.identity import clean_digits
 from core.validation import Applicant, clean_name, validate
 from models import Occupation, Region, SmsSession, now
 from sms import lookup, replies
+from sms.commands import dtks_answer
 
-STEPS = ("nik", "name", "job", "place")
+# "dtks" is asked only when the core says the answer can change where the worker goes.
+STEPS = ("nik", "name", "job", "place", "dtks")
+YES_NO_STEPS = ("dtks",)  # steps a YA or TIDAK answers
 # The core's fields whose errors send the worker back to a step (age comes from the NIK).
 STEP_FIELDS = {"nik": ("nik", "birth_date"), "name": ("name",), "job": ("occupation",),
-               "place": ("kelurahan",)}
+               "place": ("kelurahan",), "dtks": ()}
 
 
 def load(phone):
@@ -45,10 +49,19 @@ def start(phone, fields, lang):
         nik_words = []
         while words and words[0].isdigit() and len("".join(nik_words)) < 16:
             nik_words.append(words.pop(0))
-        fields = ["".join(nik_words)] + (lookup.split_spaced(words) if words else [])
+        fields = ["".join(nik_words)] + spaced_fields(words)
     for step, value in zip(STEPS, fields):
         accept(step, value, data, problems)
     return advance(phone, data, problems)
+
+
+def spaced_fields(words):
+    """[name, job, place] (and a last DTKS word, `… Manggar DTKS`) from words split by spaces."""
+    if len(words) > 3 and dtks_answer(words[-1]) is not None:
+        fields = lookup.split_spaced(words[:-1])
+        if len(fields) == 3:
+            return fields + [words[-1]]
+    return lookup.split_spaced(words) if words else []
 
 
 def accept(step, text, data, problems):
@@ -64,6 +77,12 @@ def accept(step, text, data, problems):
             problems["job"] = (replies.error("occupation_invalid", lang), True)
         else:
             data["job"] = occupation.code
+    elif step == "dtks":
+        answer = dtks_answer(text, numbers=True)
+        if answer is None:
+            problems["dtks"] = (replies.say("dtks_unclear", lang), True)
+        else:
+            data["dtks"] = answer
     else:
         accept_place(text, data, problems)
 
@@ -91,10 +110,12 @@ def accept_place(text, data, problems):
 
 
 def applicant(data, phone):
-    """The Applicant the answers so far make; the YA that follows confirms both declarations."""
+    """The Applicant the answers so far make; the YA that follows confirms both declarations
+    (DTKS is declared by its own answer, when it was asked)."""
     return Applicant(nik=data.get("nik", ""), name=data.get("name", ""), phone=phone,
                      occupation=data.get("job", ""), kelurahan=data.get("place", ""),
-                     decl_not_participant=True, decl_income=True)
+                     decl_not_participant=True, decl_income=True,
+                     decl_dtks=bool(data.get("dtks")))
 
 
 def advance(phone, data, problems):
@@ -109,6 +130,11 @@ def advance(phone, data, problems):
             save(phone, step, data)
             problem, ask_again = problems[step]
             return join(problem, question(step, lang, again=True) if ask_again else "", step)
+        if step == "dtks":
+            done = dtks_step(phone, data)
+            if done:
+                return done
+            continue
         key = next((errors[f] for f in STEP_FIELDS[step] if f in errors), None)
         if key and step not in data:
             save(phone, step, data)
@@ -121,6 +147,19 @@ def advance(phone, data, problems):
     return replies.say("ask_confirm", lang, name=data["name"],
                        job=replies.job_label(Occupation.get_by_id(data["job"]), lang),
                        place=replies.place_label(Region.get_by_id(data["place"]).name))
+
+
+def dtks_step(phone, data):
+    """The DTKS question if the core says the answer matters and it is not answered yet; the
+    refusal if the worker is not on DTKS and only DTKS pools serve them; else None (go on)."""
+    lang, bearing = data["lang"], dtks.matters(data["place"], data["nik"])
+    if bearing and "dtks" not in data:
+        save(phone, "dtks", data)
+        return question("dtks", lang)
+    if bearing == "only" and data["dtks"] is False:
+        end(phone)  # nothing to register: no pool serves this worker (stored: nothing)
+        return replies.error("dtks_required", lang)
+    return None
 
 
 def question(step, lang, again=False):

@@ -96,6 +96,8 @@ def dispatch(phone, command):
         if session is None:
             return replies.say("started", lang)
         # Twilio's opt-in is kept, and the worker's own meaning too: YES to "Balas YA" is a yes.
+        if command.meant == "yes" and session.step in conversation.YES_NO_STEPS:
+            return conversation.answer(session, Command("yes", command.text), phone)
         if command.meant == "yes" and session.step not in conversation.STEPS:
             return confirm.decide(session, Command("yes", command.text), phone)
         return conversation.remind("started", session, lang)
@@ -122,7 +124,8 @@ def dispatch(phone, command):
             return conversation.start(phone, command.args, lang)
         return status.look_up(command, phone, lang)
     if session is not None and session.step in conversation.STEPS:
-        if command.name in ("yes", "no"):  # YA/TIDAK is no NIK, name, job or place: ask again
+        # YA/TIDAK is no NIK, name, job or place: ask again (it does answer "on DTKS?")
+        if command.name in ("yes", "no") and session.step not in conversation.YES_NO_STEPS:
             return conversation.remind(None, session, lang)
         return conversation.answer(session, command, phone)
     if session is not None:

@@ -20,13 +20,18 @@ TEXTS = {
         "again_name": "Ketik lagi nama lengkap sesuai KTP.",
         "ask_job": "Pekerjaan Anda? Balas angka: {menu}",
         "again_job": "Balas angka: {menu}",
-        "ask_place": "Kelurahan sesuai KTP? Ketik namanya, misal: Manggar. Warga luar Balikpapan: "
-                     "ketik kabupaten/kota, misal: Samarinda.",
-        "again_place": "Ketik nama kelurahan sesuai KTP, misal: Manggar.",
-        "place_ambiguous": "Kelurahan kurang jelas. Maksud Anda: {options}? Ketik nama lengkapnya.",
+        "ask_place": "Ketik nama kelurahan/desa sesuai KTP Anda, misal: Manggar atau Rawa Makmur.",
+        "again_place": "Ketik lagi nama kelurahan/desa sesuai KTP, misal: Manggar.",
+        "place_ambiguous": "Kelurahan/desa kurang jelas. Maksud Anda: {options}? Ketik nama "
+                           "lengkapnya.",
         "place_choice": "Ada {n} kelurahan {place}. Balas angka: {choices}",
-        "place_choice_any": "Kelurahan mana? Balas angka: {choices}",
-        "place_regency": "Kelurahan mana di {place}? Ketik nama kelurahan sesuai KTP.",
+        "place_choice_any": "Kelurahan/desa mana? Balas angka: {choices}",
+        "place_regency": "Kelurahan/desa mana di {place}? Ketik nama kelurahan/desa sesuai KTP "
+                         "Anda.",
+        "ask_dtks": "Apakah Anda terdaftar di DTKS (Data Terpadu Kesejahteraan Sosial)? Sebagian "
+                    "kuota hanya untuk warga DTKS. Balas angka: 1 Ya 2 Tidak",
+        "again_dtks": "Terdaftar di DTKS? Balas angka: 1 Ya 2 Tidak",
+        "dtks_unclear": "Jawaban tidak dikenal.",
         "ask_confirm": "{name}, {job}, {place}. Belum ikut BPJS TK dan penghasilan paling "
                        "banyak UMK? Balas YA untuk daftar, TIDAK untuk berhenti.",
         "yes_no": "Balas YA untuk daftar, atau TIDAK untuk berhenti tanpa daftar.",
@@ -35,6 +40,12 @@ TEXTS = {
                       "petugas. Simpan kode ini. Status: ketik CEK {ref}",
         "waitlisted": "Tercatat di daftar tunggu no. {pos}. Kode: {ref}. Kami kirim SMS jika ada "
                       "tempat. Status: ketik CEK {ref}",
+        "registered_no_dtks": "Berhasil. Kode: {ref}. Tempat Anda: {pool}, tunggu cek petugas. "
+                              "Kuota khusus DTKS dilewati karena Anda tidak di DTKS. Status: "
+                              "CEK {ref}",
+        "waitlisted_no_dtks": "Tercatat di daftar tunggu no. {pos}. Kode: {ref}. Kuota khusus DTKS "
+                              "dilewati karena Anda tidak di DTKS. Kami SMS jika ada tempat. "
+                              "Status: CEK {ref}",
         "status_none": "Belum ada pendaftaran dari nomor HP ini. Ketik DAFTAR untuk daftar, atau "
                        "CEK <kode> <NIK> jika daftar dari HP lain.",
         "status_list": "{items}",
@@ -80,13 +91,17 @@ TEXTS = {
         "again_name": "Text your full name again, as on your KTP.",
         "ask_job": "Your work? Reply with a number: {menu}",
         "again_job": "Reply with a number: {menu}",
-        "ask_place": "Your kelurahan (as on your KTP)? Text its name, e.g. Manggar. Outside "
-                     "Balikpapan: text your regency/city, e.g. Samarinda.",
-        "again_place": "Text the name of your kelurahan, e.g. Manggar.",
-        "place_ambiguous": "Which kelurahan? Did you mean: {options}? Text the full name.",
+        "ask_place": "Text the name of your kelurahan/desa as on your KTP, e.g. Manggar or Rawa "
+                     "Makmur.",
+        "again_place": "Text the name of your kelurahan/desa again, e.g. Manggar.",
+        "place_ambiguous": "Which kelurahan/desa? Did you mean: {options}? Text the full name.",
         "place_choice": "{n} kelurahan {place}. Reply with a number: {choices}",
-        "place_choice_any": "Which kelurahan? Reply with a number: {choices}",
-        "place_regency": "Which kelurahan in {place}? Text its name as on your KTP.",
+        "place_choice_any": "Which kelurahan/desa? Reply with a number: {choices}",
+        "place_regency": "Which kelurahan/desa in {place}? Text its name as on your KTP.",
+        "ask_dtks": "Are you on DTKS (the social welfare register)? Some places are only for "
+                    "people on DTKS. Reply with a number: 1 Yes 2 No",
+        "again_dtks": "On DTKS? Reply with a number: 1 Yes 2 No",
+        "dtks_unclear": "Answer not understood.",
         "ask_confirm": "{name}, {job}, {place}. Not yet in BPJS TK and earning at most the "
                        "UMK? Reply YA to register, TIDAK to stop.",
         "yes_no": "Reply YA to register, or TIDAK to stop.",
@@ -95,6 +110,11 @@ TEXTS = {
                       "Keep this code. Status: text CHECK {ref}",
         "waitlisted": "On the waiting list, no. {pos}. Code: {ref}. We will text you when a "
                       "place frees up. Status: text CHECK {ref}",
+        "registered_no_dtks": "Done. Code: {ref}. Your place: {pool}, awaiting a staff check. "
+                              "DTKS-only places skipped as you are not on DTKS. Status: CHECK {ref}",
+        "waitlisted_no_dtks": "On the waiting list, no. {pos}. Code: {ref}. DTKS-only places "
+                              "skipped as you are not on DTKS. We text you if a place frees up. "
+                              "Status: CHECK {ref}",
         "status_none": "No registration from this phone. Text REGISTER to apply, or "
                        "CHECK <code> <NIK> if you applied from another phone.",
         "status_list": "{items}",
@@ -147,11 +167,11 @@ ERRORS = {
                           "kelurahan dengan nomor HP.",
         "occupation_required": "Pekerjaan belum dipilih.",
         "occupation_invalid": "Pekerjaan tidak dikenal.",
-        "kelurahan_required": "Kelurahan belum diisi.",
-        "kelurahan_invalid": "Kelurahan tidak dikenal.",
+        "kelurahan_required": "Kelurahan/desa belum diisi.",
+        "kelurahan_invalid": "Kelurahan/desa tidak dikenal.",
         "region_not_eligible": "Maaf, program ini hanya untuk warga Kalimantan Timur.",
-        "dtks_required": "Maaf, kuota wilayah Anda hanya untuk warga DTKS. Daftar di web atau "
-                         "kelurahan.",
+        "dtks_required": "Maaf, kuota wilayah Anda hanya untuk warga yang terdaftar di DTKS. Salah "
+                         "jawab? Ketik DAFTAR lagi.",
         "declaration_required": "Pendaftaran perlu jawaban YA atas pernyataan.",
         "registration_closed": "Maaf, pendaftaran sedang ditutup.",
         "not_found": "Data tidak ditemukan.",
@@ -178,11 +198,11 @@ ERRORS = {
                           "kelurahan with a mobile.",
         "occupation_required": "No work chosen.",
         "occupation_invalid": "Unknown work.",
-        "kelurahan_required": "Kelurahan missing.",
-        "kelurahan_invalid": "Unknown kelurahan.",
+        "kelurahan_required": "Kelurahan/desa missing.",
+        "kelurahan_invalid": "Unknown kelurahan/desa.",
         "region_not_eligible": "Sorry, this program is only for residents of East Kalimantan.",
-        "dtks_required": "Sorry, places in your area are for people on DTKS only. Register on the "
-                         "web or at the kelurahan.",
+        "dtks_required": "Sorry, places in your area are only for people on DTKS. Wrong answer? "
+                         "Text REGISTER again.",
         "declaration_required": "Registering needs a YA to the declarations.",
         "registration_closed": "Sorry, registration is closed.",
         "not_found": "Not found.",

@@ -75,7 +75,7 @@ def test_pool_names_are_sent_whole_by_their_short_sms_name(handset, db_context):
         assert pool.sms_name and len(pool.sms_name) <= replies.CAPS["pool"]
     reply = handset.send("KUOTA")
     assert "Kota Balikpapan" in reply and "Prov. Kaltim" in reply and ".." not in reply
-    handset.send(f"DAFTAR#{make_nik(42)}#Budi Santoso#1#Manggar")
+    handset.send(f"DAFTAR#{make_nik(42)}#Budi Santoso#1#Manggar#DTKS")
     assert "(Kota Balikpapan)" in handset.send("YA")
 
 

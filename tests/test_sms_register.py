@@ -27,17 +27,20 @@ from tests.test_sms_support import (  # noqa: F401 - fixtures
 NIK = make_nik(1)
 
 
-def register_in_one(handset, nik=NIK, name="Budi Santoso", job="1", place="Manggar"):
-    """DAFTAR#…, then YA; return both replies."""
-    return handset.send(f"DAFTAR#{nik}#{name}#{job}#{place}"), handset.send("YA")
+def register_in_one(handset, nik=NIK, name="Budi Santoso", job="1", place="Manggar", dtks="2"):
+    """DAFTAR#…, the answer to "on DTKS?" (2: Tidak), then YA; return the summary asked to
+    confirm and the reply to YA."""
+    assert "DTKS" in handset.send(f"DAFTAR#{nik}#{name}#{job}#{place}")
+    return handset.send(dtks), handset.send("YA")
 
 
 def test_one_message_registration_asks_to_confirm_then_registers(handset, db_context):
     summary, done = register_in_one(handset)
     assert "Budi Santoso, Ojek online, Manggar" in summary and "YA" in summary
     reg = Registration.get()
-    assert f"Kode: {refs.format_ref(reg.ref)}" in done and "dapat tempat" in done
+    assert f"Kode: {refs.format_ref(reg.ref)}" in done and "Tempat Anda: Kota Balikpapan" in done
     assert (reg.channel, reg.status, reg.phone, reg.nik) == ("sms", "pending", PHONE, NIK)
+    assert not reg.declared_dtks and not reg.dtks_confirmed
     assert reg.birth_date == dt.date(1985, 3, 12) and reg.region_id == "64.71.01.1001"
     assert reg.declared_not_participant and reg.declared_income
     # The reply is the confirmation: no second SMS through the outbox.
@@ -51,19 +54,21 @@ def test_one_message_registration_asks_to_confirm_then_registers(handset, db_con
     f"DAFTAR#{NIK}#Budi Santoso#ojol#Mangar",
 ])
 def test_one_message_registration_tolerates_separators_case_and_spacing(handset, db_context, body):
-    assert "Ojek online, Manggar" in handset.send(body)
+    assert "DTKS" in handset.send(body)
+    assert "Ojek online, Manggar" in handset.send("2")
     assert "Kode:" in handset.send("ya")
     assert Registration.get().nik == NIK
 
 
-def test_guided_registration_takes_six_messages(handset, db_context):
+def test_guided_registration_takes_seven_messages(handset, db_context):
     assert "NIK" in handset.send("DAFTAR")
     assert "nama" in handset.send(NIK)
     assert "1 Ojek online" in handset.send("Siti Aminah")
-    assert "Kelurahan" in handset.send("3")
-    assert "Siti Aminah, Nelayan, Gunung Samarinda" in handset.send("gunungsamarinda")
+    assert "Ketik nama kelurahan/desa" in handset.send("3")
+    assert "terdaftar di DTKS" in handset.send("gunungsamarinda")
+    assert "Siti Aminah, Nelayan, Gunung Samarinda" in handset.send("2")
     assert "Kode:" in handset.send("YA")
-    assert handset.sent == 6
+    assert handset.sent == 7
     reg = Registration.get()
     assert (reg.name, reg.occupation_id, reg.region_id, reg.channel) == (
         "Siti Aminah", "nelayan", "64.71.03.1002", "sms")
@@ -89,27 +94,29 @@ def test_wrong_answers_are_explained_and_asked_again(handset, db_context):
     handset.send("Budi")
     assert "Pekerjaan tidak dikenal. Balas angka: 1 Ojek online" in handset.send("42")
     handset.send("ojol")
-    assert "Kelurahan tidak dikenal" in handset.send("Jakarta Selatan")
+    assert "Kelurahan/desa tidak dikenal" in handset.send("Jakarta Selatan")
     maybe = handset.send("sepinggan r")  # Sepinggan Raya, or Sepinggan?
-    assert maybe == "Kelurahan mana? Balas angka: 1 Sepinggan Raya 2 Sepinggan"
-    assert "Kelurahan tidak dikenal" in handset.send("9")  # not one of the numbers offered
-    assert "Budi, Ojek online, Gunung Sari Ulu" in handset.send("Gunung Sari Ulu")
+    assert maybe == "Kelurahan/desa mana? Balas angka: 1 Sepinggan Raya 2 Sepinggan"
+    assert "Kelurahan/desa tidak dikenal" in handset.send("9")  # not one of the numbers offered
+    assert "DTKS" in handset.send("Gunung Sari Ulu")
+    assert handset.send("mungkin") == "Jawaban tidak dikenal. Terdaftar di DTKS? Balas angka: 1 Ya 2 Tidak"
+    assert "Budi, Ojek online, Gunung Sari Ulu" in handset.send("2")
 
 
 def test_one_message_with_a_bad_field_continues_as_a_conversation(handset, db_context):
-    reply = handset.send(f"DAFTAR#{NIK}#Budi Santoso#99#Manggar")
+    reply = handset.send(f"DAFTAR#{NIK}#Budi Santoso#99#Manggar#TIDAK")
     assert reply.startswith("Pekerjaan tidak dikenal")
-    assert "Budi Santoso, Nelayan, Manggar" in handset.send("3")
+    assert "Budi Santoso, Nelayan, Manggar" in handset.send("3")  # the DTKS answer was kept
 
 
 def test_tidak_at_the_confirmation_stores_nothing(handset, db_context):
-    handset.send(f"DAFTAR#{NIK}#Budi Santoso#1#Manggar")
+    handset.send(f"DAFTAR#{NIK}#Budi Santoso#1#Manggar#TIDAK")
     assert "tidak dikirim" in handset.send("TIDAK")
     assert Registration.select().count() == 0 and SmsSession.select().count() == 0
 
 
 def test_anything_but_ya_or_tidak_at_the_confirmation_asks_again(handset, db_context):
-    handset.send(f"DAFTAR#{NIK}#Budi Santoso#1#Manggar")
+    handset.send(f"DAFTAR#{NIK}#Budi Santoso#1#Manggar#TIDAK")
     assert handset.send("mungkin") == "Balas YA untuk daftar, atau TIDAK untuk berhenti tanpa daftar."
     assert "Kode:" in handset.send("YA")
 
@@ -161,7 +168,7 @@ def test_full_pools_put_the_worker_on_the_waiting_list(handset, db_context):
 
 
 def test_closed_registration_is_said_plainly(handset, db_context):
-    handset.send(f"DAFTAR#{NIK}#Budi Santoso#1#Manggar")
+    handset.send(f"DAFTAR#{NIK}#Budi Santoso#1#Manggar#TIDAK")
     ProgramYear.update(is_open=False).execute()
     assert handset.send("YA") == "Maaf, pendaftaran sedang ditutup."
     assert Registration.select().count() == 0
@@ -208,7 +215,7 @@ def test_sms_and_web_refuse_the_same_nik_by_the_same_rule(core_app, first):
 def test_a_whole_sms_journey_works_on_each_database(core_app):
     core_app.config.update(TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_BASE_URL=BASE)
     phone = Handset(core_app.test_client())
-    for body in ("DAFTAR", NIK, "Budi Santoso", "1", "Manggar"):
+    for body in ("DAFTAR", NIK, "Budi Santoso", "1", "Manggar", "2"):
         phone.send(body)
     done = phone.send("YA", sid="SM" + "b" * 32)
     assert phone.send("YA", sid="SM" + "b" * 32) == done
@@ -220,4 +227,5 @@ def test_a_whole_sms_journey_works_on_each_database(core_app):
     assert "tidak akan menerima" in phone.send("STOP")
     db.connect(reuse_if_open=True)
     assert Registration.get().status == "cancelled" and SmsOptOut.select().count() == 1
+    assert not Registration.get().declared_dtks
     assert SmsSession.select().count() == 0

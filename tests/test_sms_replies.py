@@ -106,7 +106,7 @@ def test_menu_of_many_long_occupations_still_fits(db_context):
 def test_confirmation_with_the_longest_name_and_places_fits(db_context):
     Occupation.create(code="panjang", name_id="O" * 80, name_en="O" * 80, agency="Disnaker")
     data = {"lang": "id", "nik": make_nik(1), "name": LONG_NAME, "job": "panjang",
-            "place": "64.71.03.1005"}
+            "place": "64.71.03.1005", "dtks": False}
     text = conversation.advance("+6281234567890", data, {})
     assert text.startswith("Muhammad Abdurra.., OOOO") and "Gunung Samarinda Baru" in text
     assert fits(text)

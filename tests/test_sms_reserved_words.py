@@ -14,8 +14,11 @@ STEPS = {
     "name": (f"DAFTAR#{NIK}", ("nama lengkap", "full name")),
     "job": (f"DAFTAR#{NIK}#Budi Santoso", ("Balas angka", "Reply with a number")),
     "place": (f"DAFTAR#{NIK}#Budi Santoso#1", ("kelurahan", "kelurahan")),
-    "confirm": (f"DAFTAR#{NIK}#Budi Santoso#1#Manggar", ("Balas YA untuk daftar", "Reply YA to register")),
+    "dtks": (f"DAFTAR#{NIK}#Budi Santoso#1#Manggar", ("DTKS? Balas angka: 1 Ya", "On DTKS? Reply")),
+    "confirm": (f"DAFTAR#{NIK}#Budi Santoso#1#Manggar#TIDAK",
+                ("Balas YA untuk daftar", "Reply YA to register")),
 }
+ANSWERED = {"confirm", "dtks"}  # steps where a yes or a no is the answer asked for
 
 
 @pytest.mark.parametrize("word", ["Yes", "YES", "yes.", "Yes!", " yes "])
@@ -26,6 +29,15 @@ def test_yes_at_the_confirmation_registers_and_opts_back_in(handset, db_context,
     assert reply.startswith("Berhasil") or reply.startswith("Done"), reply
     assert Registration.select().count() == 1 and SmsSession.select().count() == 0
     assert SmsOptOut.select().count() == 0
+
+
+@pytest.mark.parametrize("word", ["Yes", "YES.", " yes "])
+def test_yes_to_the_dtks_question_is_a_yes_and_opts_back_in(handset, db_context, word):
+    SmsOptOut.insert(phone=PHONE).execute()
+    handset.send(STEPS["dtks"][0])
+    assert "Balas YA untuk daftar" in handset.send(word)
+    assert SmsSession.get().data["dtks"] is True and SmsOptOut.select().count() == 0
+    assert handset.send("YA").startswith("Berhasil") and Registration.get().declared_dtks
 
 
 @pytest.mark.parametrize("word", ["START", "Mulai", "UNSTOP", "start."])
@@ -51,10 +63,10 @@ def test_yes_to_a_cancellation_cancels(handset, db_context, word):
 
 
 @pytest.mark.parametrize("step,word", [
-    (step, word) for step in ("nik", "name", "job", "place", "confirm")
+    (step, word) for step in STEPS
     for word in ("YES", "START", "MULAI", "HELP", "INFO", "BANTUAN", "YA", "TIDAK", "No")
-    # at the confirmation a yes or a no is the answer asked for (tested above)
-    if not (step == "confirm" and word.upper() in ("YES", "YA", "TIDAK", "NO"))])
+    # at the confirmation and the DTKS question a yes or a no is the answer (tested above)
+    if not (step in ANSWERED and word.upper() in ("YES", "YA", "TIDAK", "NO"))])
 def test_every_step_answers_reserved_and_yes_no_words_with_its_question(handset, db_context, step, word):
     opening, questions = STEPS[step]
     handset.send(opening)
@@ -66,7 +78,7 @@ def test_every_step_answers_reserved_and_yes_no_words_with_its_question(handset,
         assert "name" not in session.data
 
 
-@pytest.mark.parametrize("step", ["nik", "name", "job", "place", "confirm"])
+@pytest.mark.parametrize("step", list(STEPS))
 @pytest.mark.parametrize("word", ["STOP", "Berhenti", "stop.", "UNSUBSCRIBE", "CANCEL", "QUIT"])
 def test_stop_words_at_every_step_opt_out_and_end_the_conversation(handset, db_context, step, word):
     handset.send(STEPS[step][0])

@@ -1,7 +1,10 @@
 """How many segments Twilio bills a text as: GSM-7 160/153, UCS-2 70/67, no character split."""
 import pytest
 
+from sms import replies
 from sms.gsm import segments
+from sms.texts import ERRORS, TEXTS
+from tests.test_sms_replies import LONGEST
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -21,3 +24,20 @@ from sms.gsm import segments
 ])
 def test_segments_follow_the_gsm_and_ucs2_part_sizes(text, expected):
     assert segments(text) == expected
+
+
+# Issue 9's SMS texts (the DTKS question, the place prompts, the replies that say a DTKS-only pool
+# was skipped) with their longest values: each is billed as one GSM-7 SMS in both languages.
+ISSUE_9_TEXTS = ("ask_place", "again_place", "place_regency", "place_choice", "place_choice_any",
+                 "ask_dtks", "again_dtks", "dtks_unclear", "registered_no_dtks",
+                 "waitlisted_no_dtks")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("key", ISSUE_9_TEXTS)
+def test_issue_9_texts_are_one_gsm7_sms(lang, key):
+    template = TEXTS[lang][key]
+    text = replies.compose(template, {n: LONGEST[n] for n in replies.placeholders(template)})
+    assert segments(text) == (1, "gsm7"), (key, text)
+    again = f"{TEXTS[lang]['dtks_unclear']} {TEXTS[lang]['again_dtks']}"
+    assert segments(again) == (1, "gsm7") and segments(ERRORS[lang]["dtks_required"]) == (1, "gsm7")

@@ -16,7 +16,7 @@ from tests.test_sms_support import (  # noqa: F401 - fixtures
 
 def register(handset, n=1, name="Budi Santoso"):
     """Register NIK n from handset by SMS; return the registration."""
-    handset.send(f"DAFTAR#{make_nik(n)}#{name}#1#Manggar")
+    handset.send(f"DAFTAR#{make_nik(n)}#{name}#1#Manggar#TIDAK")
     handset.send("YA")
     return Registration.get(Registration.nik == make_nik(n))
 

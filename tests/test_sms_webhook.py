@@ -91,7 +91,7 @@ def test_csrf_protection_does_not_stand_in_the_way_of_twilio(sqlite_url):
 
 
 def test_twilio_retry_gets_the_same_reply_and_changes_nothing(handset, db_context):
-    handset.send(f"DAFTAR#{make_nik(1)}#Budi Santoso#1#Manggar")
+    handset.send(f"DAFTAR#{make_nik(1)}#Budi Santoso#1#Manggar#TIDAK")
     first = handset.send("YA", sid="SM" + "a" * 32)
     again = handset.send("YA", sid="SM" + "a" * 32)
     assert again == first and "Kode:" in first

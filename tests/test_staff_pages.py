@@ -226,7 +226,7 @@ def test_the_simulator_registers_through_the_sms_door_once_per_message(admin):
     def last_reply(response):
         return re.findall(r'<li class="out"><span class="vh">Balasan: </span>(.*?)</li>', text(response))[-1]
 
-    _, asked = send("DAFTAR#6471011203850002#Budi Santoso#ojol#Manggar", admin.get("/staff/simulator"))
+    _, asked = send("DAFTAR#6471011203850002#Budi Santoso#ojol#Manggar#TIDAK", admin.get("/staff/simulator"))
     assert "Balas YA" in last_reply(asked)
     sid, done = send("YA", asked)
     again = admin.post("/staff/simulator", data={"phone": "081234567890", "body": "YA", "sid": sid})

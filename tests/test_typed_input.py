@@ -47,7 +47,7 @@ def test_register_keyword_with_punctuation_keeps_the_nik(handset, db_context, bo
 
 @pytest.mark.parametrize("body", ["CEK: {ref}", "Cek {ref}.", "CEK {ref}?", "cek - {ref}!"])
 def test_check_with_a_code_and_punctuation_finds_it(handset, db_context, body):
-    handset.send(f"DAFTAR#{make_nik(1)}#Budi Santoso#1#Manggar")
+    handset.send(f"DAFTAR#{make_nik(1)}#Budi Santoso#1#Manggar#TIDAK")
     handset.send("YA")
     reg = Registration.get()
     assert "Budi Santoso: dapat tempat" in handset.send(body.format(ref=reg.ref))
@@ -81,7 +81,7 @@ def test_web_form_accepts_phone_keyboard_names(client, typed, stored):
 
 @pytest.mark.parametrize("typed,stored", TYPOGRAPHIC_NAMES[:9])
 def test_sms_accepts_phone_keyboard_names(handset, db_context, typed, stored):
-    handset.send(f"DAFTAR#{make_nik(1)}#{typed}#1#Manggar")
+    handset.send(f"DAFTAR#{make_nik(1)}#{typed}#1#Manggar#TIDAK")
     assert "Berhasil" in handset.send("YA")
     assert Registration.get().name == stored
 
