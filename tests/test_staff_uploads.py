@@ -43,7 +43,7 @@ def test_a_checked_file_waits_under_its_token_and_applies_once(admin, uploads, n
     assert page.status_code == 200 and "belum ada yang diubah" in text(page)
     token = TOKEN.search(text(page)).group(1)
     [waiting] = list(uploads.iterdir())
-    assert waiting.name == f"{token}.kpj" and waiting.stat().st_mode & 0o777 == 0o600
+    assert waiting.name == f"{token}.{name}" and waiting.stat().st_mode & 0o777 == 0o600
     assert not applied()
     done = admin.post(f"/staff/{name}/terapkan", data={"token": token})
     assert done.status_code == 200 and "Hasil penerapan" in text(done) and applied()
@@ -86,7 +86,20 @@ def test_a_token_that_names_no_waiting_file_is_refused_and_the_waiting_file_stay
     real = TOKEN.search(text(upload(admin, name, good))).group(1)
     response = admin.post(f"/staff/{name}/terapkan", data={"token": token.replace("%s", real)})
     assert response.status_code == 422 and "Unggah lagi" in text(response)
-    assert stored(uploads) == [f"{real}.kpj"] and not applied()
+    assert stored(uploads) == [f"{real}.{name}"] and not applied()
+
+
+@pytest.mark.parametrize("checked, applied_on", [("kpj", "dtks"), ("dtks", "kpj")])
+def test_a_token_applies_only_on_the_page_that_checked_its_file(admin, uploads, checked, applied_on):
+    # A KPJ file has a NIK column too: applied as a DTKS list it would replace the year's list.
+    good, _, _, applied = IMPORTS[checked]
+    token = TOKEN.search(text(upload(admin, checked, good))).group(1)
+    wrong = admin.post(f"/staff/{applied_on}/terapkan", data={"token": token})
+    assert wrong.status_code == 422 and "Unggah lagi" in text(wrong)
+    assert DtksNik.select().count() == 0 and not IMPORTS[applied_on][3]()
+    assert not AuditEvent.select().where(AuditEvent.action.in_(["enroll", "dtks_import"])).exists()
+    right = admin.post(f"/staff/{checked}/terapkan", data={"token": token})
+    assert right.status_code == 200 and applied() and stored(uploads) == []
 
 
 @pytest.mark.parametrize("name", IMPORTS)
