@@ -2,8 +2,10 @@
 import io
 import re
 import threading
+import zipfile
 
 import pytest
+from openpyxl import Workbook
 
 from models import AuditEvent, DtksNik, Registration
 from ops.tabular import NIK_HEADERS, ImportFileError, rows_below_header
@@ -76,6 +78,41 @@ def test_a_file_that_cannot_be_used_gets_a_clear_message_and_is_not_kept(admin, 
         response = upload(admin, name, body, filename)
     assert response.status_code == status and message in text(response)
     assert 'class="has-error"' in text(response) and stored(uploads) == []
+
+
+def broken_xlsx(sheet_xml):
+    """An XLSX of a NIK and a KPJ column whose first sheet is what sheet_xml makes of it (None: none)."""
+    book = Workbook()
+    book.active.append(["NIK", "No KPJ"])
+    for n in range(1, 4):
+        book.active.append([make_nik(n), f"2600000000{n}"])
+    whole = io.BytesIO()
+    book.save(whole)
+    source, out = zipfile.ZipFile(whole), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml(data)
+            if data is not None:
+                target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+# Workbooks that open but break while their rows are read: (what is wrong, how the sheet is made).
+BROKEN_SHEETS = [
+    ("the sheet is missing", lambda xml: None),
+    ("the sheet ends after its header", lambda xml: xml[:xml.index(b'<row r="3"')]),
+    ("a cell's reference is not a cell", lambda xml: xml.replace(b'r="A2"', b'r="A?"')),
+]
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+@pytest.mark.parametrize("what, sheet_xml", BROKEN_SHEETS, ids=[w for w, _ in BROKEN_SHEETS])
+def test_a_workbook_that_breaks_while_read_is_refused_clearly(admin, uploads, name, what, sheet_xml):
+    response = upload(admin, name, broken_xlsx(sheet_xml), "berkas.xlsx")
+    assert response.status_code == 422 and "Berkas tidak dapat dibaca" in text(response)
+    assert stored(uploads) == [] and not IMPORTS[name][3]()
 
 
 @pytest.mark.parametrize("name", IMPORTS)
