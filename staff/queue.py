@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from peewee import fn
 
 from core import clock
-from models import AuditEvent, ProgramYear, Region, Registration
+from models import AuditEvent, ProgramYear, Registration
 from staff import bp
 from staff.flags import FLAGS, flags_for
 from staff.listing import (
@@ -17,6 +17,7 @@ from staff.listing import (
     filtered,
     queue_page,
     read_filters,
+    row_names,
     scoped,
 )
 from staff.roles import ROW_ID, here, role_required
@@ -50,14 +51,13 @@ def visible(reg_id):
     return reg
 
 
-def row_context(choices=None):
-    """Names a queue row needs to show codes as words, translated once per page, not per row."""
+def row_context(regs, choices=None):
+    """Names the queue rows regs need to show codes as words, translated once per page, not per row."""
     choices = choices or Choices.load(ProgramYear.current())
     labels = {"nik": _("NIK"), "phone": _("HP"), "born": _("lahir"), "F": _("perempuan"),
               "M": _("laki-laki"), "channel": _("jalur"), "status": _("Status"), "flags": _("Tanda"),
               "pick": _("Pilih"), "approve": _("Setujui"), "reject": _("Tolak…")}
-    return {"places": choices.places, "districts": choices.districts,
-            "occupations": choices.occupations, "labels": labels,
+    return {**row_names(regs), "occupations": choices.occupations, "labels": labels,
             "flag_names": {k: str(v) for k, v in FLAGS.items()},
             "statuses": {k: str(v) for k, v in STATUS.items()},
             "channel_names": {k: str(v) for k, v in CHANNELS.items()},
@@ -69,9 +69,7 @@ def row_context(choices=None):
 def queue():
     """The queue page: filters, counters and a page of rows with their flags."""
     year = ProgramYear.current()
-    regency = g.staff.region or request.args.get("regency", "")[:16]
-    choices = Choices.load(year, regency if Region.get_or_none(
-        (Region.code == regency) & (Region.level == "regency")) else None)
+    choices = Choices.load(year, g.staff.region or request.args.get("regency", "")[:16])
     filters = read_filters(request.args, choices)
     after = read_cursor(request.args.get("after"))
     queries = filtered(g.staff, filters, choices, year)
@@ -80,7 +78,7 @@ def queue():
         "staff/queue.html", rows=rows, flags=flags, filters=filters, choices=choices,
         after=after, next_after=next_after, counts=counters(g.staff),
         partial=bool(filters.flag and next_after and len(rows) < PAGE_SIZE),
-        next_url=here(), **row_context(choices))
+        next_url=here(), **row_context(rows, choices))
 
 
 @bp.get(f"/r/<{ROW_ID}:reg_id>/baris")
@@ -89,5 +87,5 @@ def row(reg_id):
     """One queue row alone (htmx puts it back when a reject form is cancelled)."""
     reg = visible(reg_id)
     return render_template("staff/_row.html", r=reg, flags=flags_of([reg]),
-                           next_url=request.args.get("next", "")[:500], **row_context())
+                           next_url=request.args.get("next", "")[:500], **row_context([reg]))
 
