@@ -18,7 +18,7 @@ DAYS = 30
 # Counting a province of a million registrations walks a million index entries (about a second on
 # SQLite): each server process counts a scope at most once a minute, and the page says when.
 FRESH_SECONDS = 60
-REGION, STATUS, OCCUPATION, CHANNEL = range(4)  # the parts of a counts() key
+PARTS = (Registration.region, Registration.status, Registration.occupation, Registration.channel)
 _counting = threading.Lock()  # one count at a time per process: a crowd at 9:00 waits for the first
 
 
@@ -28,22 +28,40 @@ def of_year(year, region):
     return condition & in_area(Registration.region, region) if region else condition
 
 
-def counts(year, region=None):
-    """{(region code, status, occupation, channel): registrations} of the year (of one regency):
-    one walk of the dashboard's covering index (migrations/0011), never the table."""
-    parts = (Registration.region, Registration.status, Registration.occupation, Registration.channel)
-    query = (Registration.select(*parts, fn.COUNT(SQL("*"))).where(of_year(year, region))
-             .group_by(*parts))
-    return {key[:4]: key[4] for key in query.tuples()}
+def walks(year, region=None):
+    """Queries whose rows are (region, status, occupation, channel, registrations), None for a part
+    a query does not group by. One regency: one walk of its part of the dashboard's covering index
+    (migrations/0011). The province: status and one other part at a time, each query walking an
+    index that holds both in that order (a million entries, no sort, a few thousand groups at most).
+    """
+    if region:
+        return [Registration.select(*PARTS, fn.COUNT(SQL("*"))).where(of_year(year, region)).group_by(*PARTS)]
+    return [Registration.select(*(p if p.name in ("status", part.name) else SQL("NULL") for p in PARTS),
+                                fn.COUNT(SQL("*")))
+            .where(of_year(year, None)).group_by(Registration.status, part)
+            for part in (Registration.region, Registration.occupation, Registration.channel)]
 
 
-def totals(counts, part, keep=lambda status: True):
-    """{value of one key part: registrations} summed over the others, for the statuses kept."""
-    result = {}
-    for key, n in counts.items():
-        if keep(key[STATUS]):
-            result[key[part]] = result.get(key[part], 0) + n
-    return result
+def tally(year, region=None):
+    """{"status"|"region"|"waiting"|"occupation"|"channel": {value: registrations}} of the year (of
+    one regency); "region" is by kelurahan (or regency) code, "waiting" the waitlisted of each."""
+    found = {part: {} for part in ("status", "region", "waiting", "occupation", "channel")}
+
+    def add(part, value, n):
+        found[part][value] = found[part].get(value, 0) + n
+
+    for query in walks(year, region):
+        for code, status, occupation, channel, n in query.tuples().iterator():
+            if code is not None:  # every registration is in exactly one of these rows
+                add("region", code, n)
+                add("status", status, n)
+                if status == "waitlisted":
+                    add("waiting", code, n)
+            if occupation is not None:
+                add("occupation", occupation, n)
+            if channel is not None:
+                add("channel", channel, n)
+    return found
 
 
 def per_day(year, today, region=None):
@@ -87,10 +105,8 @@ def waiting_per_pool(pools, waiting):
 
 def count_all(year, region):
     """Everything the charts count, for the province (region None) or one regency."""
-    found = counts(year, region)
-    by_region = totals(found, REGION)
-    return {"found": found, "by_region": by_region, "at": now(),
-            "names": Region.names_of({c[:8] for c in by_region} | {c[:5] for c in by_region}),
+    found = tally(year, region)
+    return found | {"at": now(), "names": Region.names_of({c[:n] for c in found["region"] for n in (5, 8)}),
             "days": per_day(year, clock.today(), region),
             "sms": OutboxMessage.summary(current_app.config["SMS_SEGMENT_PRICE"])}
 
@@ -116,11 +132,10 @@ def dashboard():
     region = g.staff.region or request.args.get("region", "")[:16]
     region = region if region in regencies else None
     counted = figures(year, region)
-    found = counted["found"]
-    statuses = totals(found, STATUS)
+    statuses = counted["status"]
     # Seats held come live from the pools; the waiting list from the count.
     pools = waiting_per_pool([p for p in choices.pools.values() if not region or p.serves(region)],
-                             totals(found, REGION, lambda status: status == "waitlisted"))
+                             counted["waiting"])
     occupations = choices.occupations
     charts = [
         hbars("pools", _("Kursi terisi dari kapasitas per kuota"),
@@ -129,14 +144,14 @@ def dashboard():
               [(p.name, w) for p, w in pools], _("Menunggu")),
         columns("days", _("Pendaftaran per hari (%(n)s hari terakhir)", n=DAYS), counted["days"],
                 _("Pendaftaran")),
-        hbars("kecamatan", _("Pendaftaran per kecamatan"), per_kecamatan(counted["by_region"], counted["names"]),
+        hbars("kecamatan", _("Pendaftaran per kecamatan"), per_kecamatan(counted["region"], counted["names"]),
               _("Pendaftaran")),
         hbars("occupation", _("Pendaftaran per pekerjaan"),
               [(occupations[c].name_id if c in occupations else c, n)
-               for c, n in totals(found, OCCUPATION).items()],
+               for c, n in counted["occupation"].items()],
               _("Pendaftaran")),
         hbars("channel", _("Pendaftaran per jalur"),
-              [(str(CHANNELS.get(c, c)), n) for c, n in totals(found, CHANNEL).items()], _("Pendaftaran")),
+              [(str(CHANNELS.get(c, c)), n) for c, n in counted["channel"].items()], _("Pendaftaran")),
     ]
     config = current_app.config
     return render_template("staff/dashboard.html", charts=charts, pools=pools, statuses=statuses,
