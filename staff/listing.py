@@ -151,11 +151,6 @@ def filtered(user, f, choices, year):
     return [query.where(part) for part in scope_parts(user)] or [query]
 
 
-def oldest(queries, after, limit):
-    """The first `limit` rows after the cursor, oldest first, over all the queries."""
-    return keyset_page(queries, Registration.id, after, limit)[0]
-
-
 def queue_page(queries, after, flag=None, flags_of=None):
     """(rows, flags by id, id to continue after or None): oldest first, after a keyset cursor."""
     if flag:
@@ -168,10 +163,7 @@ def flagged_page(queries, after, flag, flags_of):
     """Scan forward in batches keeping flagged rows; stop after FLAG_SCAN_LIMIT rows so a page stays fast."""
     kept, flags, scanned, cursor = [], {}, 0, after
     while len(kept) < PAGE_SIZE and scanned < FLAG_SCAN_LIMIT:
-        batch = oldest(queries, cursor, FLAG_BATCH)
-        if not batch:
-            cursor = None
-            break
+        batch, more = keyset_page(queries, Registration.id, cursor, FLAG_BATCH)
         found = flags_of(batch, flag)
         for reg in batch:
             cursor, scanned = reg.id, scanned + 1
@@ -180,8 +172,9 @@ def flagged_page(queries, after, flag, flags_of):
                 flags[reg.id] = found[reg.id]
                 if len(kept) == PAGE_SIZE:
                     break
-    if cursor is not None and not oldest(queries, cursor, 1):
-        cursor = None
+        if more is None and (not batch or cursor == batch[-1].id):  # the queue ends here
+            cursor = None
+            break
     if flag != "any":  # the rows shown carry all their flags, not only the one searched for
         flags = flags_of(kept)
     return kept, flags, cursor

@@ -244,3 +244,30 @@ def test_rows_of_every_regency_are_named_and_places_filter_by_code(verifier):
                         ({"kecamatan": "64.99.01"}, [here.id, there.id]),
                         ({"regency": "64.71", "kecamatan": "64.72.01"}, [here.id])):  # another regency's
         assert ids_on(verifier.get("/staff", query_string=args)) == shown, args
+
+
+@pytest.mark.parametrize("batch, limit, page, count, flagged", [
+    (2, 3, 2, 7, {6}),
+    (2, 4, 2, 8, {1, 3, 7}),  # the queue ends on a batch's last row
+    (3, 9, 2, 6, {4, 5}),  # the page fills on the queue's last row: no "next" after it
+    (2, 10, 3, 5, set()),
+    (50, 250, 50, 12, {0, 2, 4, 6, 8, 10, 11}),
+])
+def test_flagged_pages_list_every_flagged_row_once_and_end(verifier, monkeypatch, batch, limit, page, count,
+                                                          flagged):
+    import staff.listing
+    monkeypatch.setattr(staff.listing, "FLAG_BATCH", batch)
+    monkeypatch.setattr(staff.listing, "FLAG_SCAN_LIMIT", limit)
+    monkeypatch.setattr(staff.listing, "PAGE_SIZE", page)
+    regs = [registered(i, name=f"{NAMES[i % 6]} {chr(65 + i)}",
+                       nik=make_nik(i, region="647201") if i in flagged else make_nik(i)) for i in range(count)]
+    seen, url, pages = [], "/staff?flag=region", 0
+    while url:
+        response = verifier.get(url)
+        last = ids_on(response)
+        seen += last
+        found = re.search(r'href="([^"]+)" rel="next"', text(response))
+        url, pages = (found.group(1).replace("&amp;", "&") if found else None), pages + 1
+        assert pages <= count + 1
+    assert seen == [regs[i].id for i in sorted(flagged)]
+    assert last or not flagged  # no empty page offered after the queue's end
