@@ -40,9 +40,15 @@ class JSONField(TextField):
         return None if value is None else json.loads(value)
 
 
+LONGEST_CODE = "99.99.99.9999"  # province.regency.kecamatan.kelurahan, each part at its largest
+
+
 def in_area(column, code):
     """column is code or a code under it (`64.72`, `64.72.01.1001`), as a range an index can walk."""
-    return (column >= code) & (column < code + "/")  # "/" sorts right after ".", the separator
+    # The upper end is the largest code under it (64.72.99.9999): digits sort alike in every
+    # collation, where "." and other punctuation do not (a PostgreSQL database in en_US may skip
+    # them when comparing).
+    return (column >= code) & (column <= code + LONGEST_CODE[len(code):])
 
 
 class BaseModel(Model):
