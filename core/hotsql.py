@@ -6,6 +6,7 @@ same statements built once. Values go through each field's db_value and missing 
 their model default, as peewee's insert() would do. What register() reads inside its transaction
 (the phone's count, the NIK, the DTKS list, the reference generation) is one statement too.
 """
+import hashlib
 from typing import NamedTuple
 
 from models import Registration, db
@@ -88,6 +89,16 @@ def registration_facts(year, phone, nik):
 PHONE_LOCKS = 0x4A52  # the first key of Jaring's advisory locks on phone numbers ("JR")
 
 
+def phone_lock_key(phone):
+    """The second advisory-lock key of a phone number: a signed 32-bit int from its BLAKE2b hash.
+
+    Worked out here, not by hashtext() in the statement, so the number itself never reaches the
+    server: a lock timeout or a cancel logs the statement, and that log must stay impersonal.
+    """
+    digest = hashlib.blake2b(phone.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def lock_phone(phone):
     """PostgreSQL only: an advisory lock on this phone number until the transaction ends.
 
@@ -97,5 +108,5 @@ def lock_phone(phone):
     key = ("lock_phone", db.obj.param)
     if key not in _built:
         p = db.obj.param
-        _built[key] = f"SELECT pg_advisory_xact_lock({p}, hashtext({p}))"
-    db.execute_sql(_built[key], [PHONE_LOCKS, phone]).fetchall()
+        _built[key] = f"SELECT pg_advisory_xact_lock({p}, {p})"
+    db.execute_sql(_built[key], [PHONE_LOCKS, phone_lock_key(phone)]).fetchall()

@@ -37,7 +37,15 @@ def table(fileobj):
         except Exception as error:  # noqa: BLE001 - any unreadable workbook is the same answer
             raise ImportFileError("not a readable XLSX file") from error
         try:
-            yield from book.active.iter_rows(values_only=True)
+            # read_only parses the sheet as it is read: a broken one fails here, not at the open.
+            sheet = book.active
+            if sheet is None:
+                raise ImportFileError("an XLSX file without a sheet")
+            yield from sheet.iter_rows(values_only=True)
+        except ImportFileError:
+            raise
+        except Exception as error:  # noqa: BLE001 - as above: any unreadable sheet is one answer
+            raise ImportFileError("not a readable XLSX sheet") from error
         finally:
             book.close()
         return

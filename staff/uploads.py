@@ -21,8 +21,10 @@ from staff.roles import actor, role_required
 
 TOKEN = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16): nothing else names a stored file
 KEEP_SECONDS = 3 * 3600
-# Every import's files end so (the KPJ import came first); sweep() knows them by it.
-WAITING, APPLYING = ".kpj", ".applying"
+# A file waits as <token>.<import name> (`.kpj`, `.dtks`): a token checked on one import's page
+# names nothing on another's (a KPJ file has a NIK column and would pass for a DTKS list).
+WAITING = set()  # the suffixes of the imports routes() has set up; sweep() knows files by them
+APPLYING = ".applying"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def sweep(folder):
     """Delete stored uploads older than a few hours (checked and never applied)."""
     limit = time.time() - KEEP_SECONDS
     for path in folder.iterdir():
-        if TOKEN.fullmatch(path.stem) and path.suffix in (WAITING, APPLYING):
+        if TOKEN.fullmatch(path.stem) and (path.suffix in WAITING or path.suffix == APPLYING):
             try:
                 if path.stat().st_mtime < limit:
                     path.unlink()
@@ -59,12 +61,16 @@ def sweep(folder):
                 pass
 
 
-def store(upload):
-    """Save the upload under a new random token, readable by this server's user only."""
-    folder = upload_dir()
-    sweep(folder)
+def waiting(name, token):
+    """The path a file checked on import `name`'s page waits at under token."""
+    return upload_dir() / f"{token}.{name}"
+
+
+def store(upload, name):
+    """Save the upload for import `name` under a new random token, readable by this server's user only."""
+    sweep(upload_dir())
     token = secrets.token_hex(16)
-    fd = os.open(folder / f"{token}{WAITING}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(waiting(name, token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         upload.save(out)
     return token
@@ -76,13 +82,13 @@ def run(kind, path, apply):
         return kind.run(f, apply=apply, actor=actor())
 
 
-def dry_run(kind):
+def dry_run(name, kind):
     """Keep the request's uploaded file and show what applying it would do; nothing changes yet."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return kind.page(error=_("Pilih berkas CSV atau XLSX."), status=422)
-    token = store(upload)
-    path = upload_dir() / f"{token}{WAITING}"
+    token = store(upload, name)
+    path = waiting(name, token)
     try:
         report = run(kind, path, apply=False)
     except ImportFileError:
@@ -94,13 +100,14 @@ def dry_run(kind):
     return kind.page(report)
 
 
-def apply(kind):
-    """Apply the file the form's token names, once: of two clicks on Apply, one gets the file."""
+def apply(name, kind):
+    """Apply the file the form's token names, checked on this import's page, once: of two clicks
+    on Apply, one gets the file."""
     token = request.form.get("token", "")
     gone = _("Berkas ini sudah diterapkan atau sudah kedaluwarsa. Unggah lagi untuk memeriksa.")
     if not TOKEN.fullmatch(token):
         return kind.page(error=gone, status=422)
-    path = upload_dir() / f"{token}{WAITING}"
+    path = waiting(name, token)
     claimed = path.with_suffix(APPLYING)
     try:
         os.rename(path, claimed)  # atomic
@@ -121,6 +128,8 @@ def routes(name, kind):
     work: an admin account tied to one regency gets 403.
     """
     guard = role_required("admin", province=True)
+    WAITING.add(f".{name}")
     bp.add_url_rule(f"/{name}", name, guard(lambda: kind.page()), methods=["GET"])
-    bp.add_url_rule(f"/{name}", f"{name}_check", guard(lambda: dry_run(kind)), methods=["POST"])
-    bp.add_url_rule(f"/{name}/terapkan", f"{name}_apply", guard(lambda: apply(kind)), methods=["POST"])
+    bp.add_url_rule(f"/{name}", f"{name}_check", guard(lambda: dry_run(name, kind)), methods=["POST"])
+    bp.add_url_rule(f"/{name}/terapkan", f"{name}_apply", guard(lambda: apply(name, kind)),
+                    methods=["POST"])

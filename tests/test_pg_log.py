@@ -79,3 +79,26 @@ def test_a_twilio_retry_stored_twice_is_skipped_without_a_refused_statement(pg_a
     assert keep(sid, "+6281377700001", "Balasan untuk Wiwik Lestarinah") is False
     log = server_log(logged_server)
     assert "81377700001" not in log and "Wiwik" not in log
+
+
+def test_a_registration_that_times_out_on_its_phone_lock_leaves_no_phone_in_the_server_log(
+        pg_app, logged_server):
+    import psycopg2
+    from peewee import OperationalError
+    from core.hotsql import PHONE_LOCKS, phone_lock_key
+    phone = "081377798765"
+    # Another session holds the phone's lock, so the registration's lock statement fails and
+    # PostgreSQL writes that statement to its log (log_min_error_statement = error).
+    holder = psycopg2.connect(dbname=db.obj.database, **db.obj.connect_params)
+    try:
+        with holder.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s, %s)", (PHONE_LOCKS, phone_lock_key("+6281377798765")))
+        db.execute_sql("SET lock_timeout = '50ms'")
+        with pytest.raises(OperationalError):
+            quota.register(applicant(4343, name=NAME, phone=phone), "web")
+    finally:
+        holder.close()
+        db.execute_sql("RESET lock_timeout")
+    log = server_log(logged_server)
+    assert "lock timeout" in log and "pg_advisory_xact_lock" in log
+    assert "81377798765" not in log and make_nik(4343) not in log

@@ -2,8 +2,10 @@
 import io
 import re
 import threading
+import zipfile
 
 import pytest
+from openpyxl import Workbook
 
 from models import AuditEvent, DtksNik, Registration
 from ops.tabular import NIK_HEADERS, ImportFileError, rows_below_header
@@ -43,7 +45,7 @@ def test_a_checked_file_waits_under_its_token_and_applies_once(admin, uploads, n
     assert page.status_code == 200 and "belum ada yang diubah" in text(page)
     token = TOKEN.search(text(page)).group(1)
     [waiting] = list(uploads.iterdir())
-    assert waiting.name == f"{token}.kpj" and waiting.stat().st_mode & 0o777 == 0o600
+    assert waiting.name == f"{token}.{name}" and waiting.stat().st_mode & 0o777 == 0o600
     assert not applied()
     done = admin.post(f"/staff/{name}/terapkan", data={"token": token})
     assert done.status_code == 200 and "Hasil penerapan" in text(done) and applied()
@@ -78,6 +80,41 @@ def test_a_file_that_cannot_be_used_gets_a_clear_message_and_is_not_kept(admin, 
     assert 'class="has-error"' in text(response) and stored(uploads) == []
 
 
+def broken_xlsx(sheet_xml):
+    """An XLSX of a NIK and a KPJ column whose first sheet is what sheet_xml makes of it (None: none)."""
+    book = Workbook()
+    book.active.append(["NIK", "No KPJ"])
+    for n in range(1, 4):
+        book.active.append([make_nik(n), f"2600000000{n}"])
+    whole = io.BytesIO()
+    book.save(whole)
+    source, out = zipfile.ZipFile(whole), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml(data)
+            if data is not None:
+                target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+# Workbooks that open but break while their rows are read: (what is wrong, how the sheet is made).
+BROKEN_SHEETS = [
+    ("the sheet is missing", lambda xml: None),
+    ("the sheet ends after its header", lambda xml: xml[:xml.index(b'<row r="3"')]),
+    ("a cell's reference is not a cell", lambda xml: xml.replace(b'r="A2"', b'r="A?"')),
+]
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+@pytest.mark.parametrize("what, sheet_xml", BROKEN_SHEETS, ids=[w for w, _ in BROKEN_SHEETS])
+def test_a_workbook_that_breaks_while_read_is_refused_clearly(admin, uploads, name, what, sheet_xml):
+    response = upload(admin, name, broken_xlsx(sheet_xml), "berkas.xlsx")
+    assert response.status_code == 422 and "Berkas tidak dapat dibaca" in text(response)
+    assert stored(uploads) == [] and not IMPORTS[name][3]()
+
+
 @pytest.mark.parametrize("name", IMPORTS)
 @pytest.mark.parametrize("token", ["", "../jaring.sqlite3", "A" * 32, "0" * 32, "%s.kpj", "%s/../%s"])
 def test_a_token_that_names_no_waiting_file_is_refused_and_the_waiting_file_stays(admin, uploads, name,
@@ -86,7 +123,20 @@ def test_a_token_that_names_no_waiting_file_is_refused_and_the_waiting_file_stay
     real = TOKEN.search(text(upload(admin, name, good))).group(1)
     response = admin.post(f"/staff/{name}/terapkan", data={"token": token.replace("%s", real)})
     assert response.status_code == 422 and "Unggah lagi" in text(response)
-    assert stored(uploads) == [f"{real}.kpj"] and not applied()
+    assert stored(uploads) == [f"{real}.{name}"] and not applied()
+
+
+@pytest.mark.parametrize("checked, applied_on", [("kpj", "dtks"), ("dtks", "kpj")])
+def test_a_token_applies_only_on_the_page_that_checked_its_file(admin, uploads, checked, applied_on):
+    # A KPJ file has a NIK column too: applied as a DTKS list it would replace the year's list.
+    good, _, _, applied = IMPORTS[checked]
+    token = TOKEN.search(text(upload(admin, checked, good))).group(1)
+    wrong = admin.post(f"/staff/{applied_on}/terapkan", data={"token": token})
+    assert wrong.status_code == 422 and "Unggah lagi" in text(wrong)
+    assert DtksNik.select().count() == 0 and not IMPORTS[applied_on][3]()
+    assert not AuditEvent.select().where(AuditEvent.action.in_(["enroll", "dtks_import"])).exists()
+    right = admin.post(f"/staff/{checked}/terapkan", data={"token": token})
+    assert right.status_code == 200 and applied() and stored(uploads) == []
 
 
 @pytest.mark.parametrize("name", IMPORTS)
