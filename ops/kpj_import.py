@@ -3,7 +3,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from core import quota
+from core import clock, quota
 from core.identity import NikError, clean_digits, mask_nik, parse_nik
 from core.program_year import year_number
 from models import Registration
@@ -17,7 +17,7 @@ RESULTS = ("matched", "unknown_nik", "already_enrolled", "malformed", "not_appro
 CHUNK = 500
 
 
-@dataclass
+@dataclass(slots=True)  # a report holds one per row: a million on a large file
 class RowResult:
     """One row of the file: a RESULTS key, and the registration's code when one was found."""
 
@@ -54,11 +54,11 @@ def read_rows(fileobj):
 
 def classify(chunk, year, seen, kpj_seen):
     """RowResults for a chunk of (line, nik, kpj), looked up with two queries."""
-    parsed, results = [], []
+    parsed, results, today = [], [], clock.today()
     for line, nik_text, kpj_text in chunk:
         nik, kpj = clean_digits(nik_text), clean_digits(kpj_text)
         try:
-            parse_nik(nik)
+            parse_nik(nik, today)
         except NikError:
             results.append(RowResult(line, "malformed", detail="nik_format"))
             continue
