@@ -24,11 +24,16 @@ class RowResult:
     line: int
     result: str
     ref: str = ""
-    nik_masked: str = ""
+    nik: str = field(default="", repr=False)  # the string `seen` holds too: masked only when shown
     detail: str = ""
     applied: bool = False
     kpj: str = field(default="", repr=False)
     registration_id: int = field(default=None, repr=False)
+
+    @property
+    def nik_masked(self):
+        """The NIK as lists show it (`6471 •••• •••• 0123`), or "" when the row had no valid one."""
+        return mask_nik(self.nik) if self.nik else ""
 
 
 @dataclass
@@ -63,8 +68,7 @@ def classify(chunk, year, seen, kpj_seen):
             results.append(RowResult(line, "malformed", detail="nik_format"))
             continue
         if not KPJ_RE.match(kpj):
-            results.append(RowResult(line, "malformed", nik_masked=mask_nik(nik),
-                                     detail="kpj_format"))
+            results.append(RowResult(line, "malformed", nik=nik, detail="kpj_format"))
             continue
         parsed.append((line, nik, kpj))
     niks = [nik for _, nik, _ in parsed]
@@ -78,7 +82,7 @@ def classify(chunk, year, seen, kpj_seen):
                  .where(Registration.kpj.in_([k for _, _, k in parsed]))}
     for line, nik, kpj in parsed:
         reg = found.get(nik)
-        row = RowResult(line, "matched", ref=reg.ref if reg else "", nik_masked=mask_nik(nik),
+        row = RowResult(line, "matched", ref=reg.ref if reg else "", nik=nik,
                         kpj=kpj, registration_id=reg.id if reg else None)
         if nik in seen:
             row.result, row.detail = "duplicate", f"line {seen[nik]}"
