@@ -1,11 +1,10 @@
-"""Read-only warnings for a verifier, computed for a whole page of registrations in two queries."""
-from typing import NamedTuple
-
+"""Read-only warnings for a verifier, computed for a whole page of registrations in a few statements."""
 from flask_babel import lazy_gettext as _l
 
 from core.clock import local_dates
 from core.identity import NikError, age_on, nik_birth, parse_nik
 from models import Registration, db
+from staff.rows import row_of
 
 FLAGS = {
     "region": _l("KTP dari kabupaten/kota lain"),
@@ -15,34 +14,6 @@ FLAGS = {
     "duplicate": _l("Mungkin orang yang sama (nama dan tanggal lahir sama)"),
     "dtks": _l("Menyatakan terdaftar DTKS, tetapi tidak ada di daftar DTKS yang diimpor"),
 }
-
-
-class Facts(NamedTuple):
-    """What the flags read of a registration: its columns, year and region as stored codes."""
-
-    id: int
-    nik: str
-    name: str
-    birth_date: object  # datetime.date
-    sex: str
-    phone: str
-    year: int
-    region: str
-    created_at: object  # datetime.datetime, naive UTC
-    declared_dtks: bool
-    dtks_confirmed: bool
-
-
-# The columns of Facts, in order: a scan selects these as tuples, not whole model rows.
-FACT_COLUMNS = tuple(getattr(Registration, name) for name in Facts._fields)
-
-
-def facts_of(reg):
-    """The Facts of a Registration (or of Facts already)."""
-    if isinstance(reg, Facts):
-        return reg
-    return Facts(reg.id, reg.nik, reg.name, reg.birth_date, reg.sex, reg.phone, reg.year_id, reg.region_id,
-                 reg.created_at, reg.declared_dtks, reg.dtks_confirmed)
 
 
 def other_regency(nik, region):
@@ -101,14 +72,14 @@ def same_people(rows):
 
 def dtks_listed(rows):
     """The years of these rows for which a DTKS list was imported."""
-    years = sorted({r.year for r in rows})
+    years = sorted({r.year_id for r in rows})
     sql = f'SELECT DISTINCT "year" FROM "dtksnik" WHERE "year" IN ({placeholders(len(years))})'
     return {year for (year,) in db.execute_sql(sql, years).fetchall()}
 
 
 def flags_for(regs, max_age, age_years, only=None):
-    """{registration id: [flag keys]} for a page of Registrations or Facts (only one kind when asked)."""
-    rows = [facts_of(r) for r in regs]
+    """{registration id: [flag keys]} for a page of Registrations or Rows (only one kind when asked)."""
+    rows = [row_of(r) for r in regs]
     if not rows:
         return {}
     wanted = set(FLAGS) if only in (None, "any") else {only}
@@ -124,17 +95,17 @@ def flags_for(regs, max_age, age_years, only=None):
     found = {}
     for r, day in zip(rows, days):
         keys = []  # in the order of FLAGS
-        if "region" in wanted and other_regency(r.nik, r.region):
+        if "region" in wanted and other_regency(r.nik, r.region_id):
             keys.append("region")
         if "nik" in wanted and nik_disagrees(r.nik, r.birth_date, r.sex, day):
             keys.append("nik")
-        if "phone" in wanted and (r.phone, r.year) in phones:
+        if "phone" in wanted and (r.phone, r.year_id) in phones:
             keys.append("phone")
         if "age" in wanted and age_on(r.birth_date, day) >= oldest:
             keys.append("age")
         if "duplicate" in wanted and (r.name.lower(), r.birth_date) in people:
             keys.append("duplicate")
-        if claims and r.declared_dtks and not r.dtks_confirmed and r.year in listed:
+        if claims and r.declared_dtks and not r.dtks_confirmed and r.year_id in listed:
             keys.append("dtks")
         found[r.id] = keys
     return found

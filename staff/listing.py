@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from peewee import SQL, fn
 
 from models import STATUSES, Occupation, Pool, Region, Registration
-from staff.flags import FACT_COLUMNS, FLAGS, Facts, nik_codes, nik_place
+from staff.flags import FLAGS, nik_codes, nik_place
+from staff.rows import as_rows, read_rows
 from staff.search import search_condition
 from web.paging import PAGE_SIZE, keyset_page
 
@@ -152,30 +153,31 @@ def filtered(user, f, choices, year):
 
 
 def queue_page(queries, after, flag=None, flags_of=None):
-    """(rows, flags by id, id to continue after or None): oldest first, after a keyset cursor."""
+    """(rows, flags by id, id to continue after or None): oldest first, after a keyset cursor.
+
+    The rows are staff.rows.Row tuples, not model objects: the page only shows their values.
+    """
+    queries = [as_rows(query) for query in queries]
     if flag:
         return flagged_page(queries, after, flag, flags_of)
-    rows, next_after = keyset_page(queries, Registration.id, after)
+    rows, next_after = keyset_page(queries, Registration.id, after, read=read_rows)
     return rows, flags_of(rows), next_after
 
 
 def flagged_page(queries, after, flag, flags_of):
     """Scan forward in batches keeping flagged rows; stop after FLAG_SCAN_LIMIT rows so a page stays fast."""
-    # The scan reads only what the flags need, as tuples: model rows for up to 250 rows, of which
-    # a page shows a few, cost more than the flags. The rows kept are read whole at the end.
-    scans = [query.select(*FACT_COLUMNS).objects(Facts) for query in queries]
     kept, flags, scanned, cursor = [], {}, 0, after
     while len(kept) < PAGE_SIZE and scanned < FLAG_SCAN_LIMIT:
         # A first batch the size of a page serves a queue dense with flags; the rest of the scan
         # comes in one batch: its flags cost a few statements, not a few per 50 rows.
         size = max(FLAG_BATCH, FLAG_SCAN_LIMIT - scanned) if scanned else FLAG_BATCH
-        batch, more = keyset_page(scans, Registration.id, cursor, size)
+        batch, more = keyset_page(queries, Registration.id, cursor, size, read=read_rows)
         found = flags_of(batch, flag)
-        for facts in batch:
-            cursor, scanned = facts.id, scanned + 1
-            if found[facts.id]:
-                kept.append(facts)
-                flags[facts.id] = found[facts.id]
+        for reg in batch:
+            cursor, scanned = reg.id, scanned + 1
+            if found[reg.id]:
+                kept.append(reg)
+                flags[reg.id] = found[reg.id]
                 if len(kept) == PAGE_SIZE:
                     break
         if more is None and (not batch or cursor == batch[-1].id):  # the queue ends here
@@ -183,14 +185,7 @@ def flagged_page(queries, after, flag, flags_of):
             break
     if flag != "any":  # the rows shown carry all their flags, not only the one searched for
         flags = flags_of(kept)
-    return whole_rows([facts.id for facts in kept]), flags, cursor
-
-
-def whole_rows(ids):
-    """The registrations with these ids (already scoped and filtered), in id order."""
-    if not ids:
-        return []
-    return list(Registration.select().where(Registration.id.in_(ids)).order_by(Registration.id))
+    return kept, flags, cursor
 
 
 def capped_count(queries, cap=COUNT_CAP):
