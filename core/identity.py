@@ -54,11 +54,18 @@ def parse_nik(text, today=None):
         raise NikError("nik_required")
     if not NIK_RE.match(value):
         raise NikError("nik_format")
-    day, month, yy = int(value[6:8]), int(value[8:10]), int(value[10:12])
+    birth, sex = nik_birth(value, today or clock.today())
+    region = f"{value[0:2]}.{value[2:4]}.{value[4:6]}"
+    return Nik(value=value, region=region, birth_date=birth, sex=sex)
+
+
+def nik_birth(digits, today):
+    """(birth date, sex "M"/"F") that a NIK's 16 ASCII digits state, the century as of today;
+    raise NikError('nik_date'|'nik_serial'). Only the digits are read (staff flags read hundreds)."""
+    day, month, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     sex = "M"
     if day > 40:
         day, sex = day - 40, "F"
-    today = today or clock.today()
     # The two-digit year is the most recent one that is not in the future.
     year = 2000 + yy
     try:
@@ -69,10 +76,9 @@ def parse_nik(text, today=None):
         birth = None
     if birth is None or day == 0:
         raise NikError("nik_date")
-    if value[12:] == "0000":
+    if digits[12:] == "0000":
         raise NikError("nik_serial")
-    region = f"{value[0:2]}.{value[2:4]}.{value[4:6]}"
-    return Nik(value=value, region=region, birth_date=birth, sex=sex)
+    return birth, sex
 
 
 def mask_nik(value):

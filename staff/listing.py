@@ -8,6 +8,7 @@ from peewee import SQL, fn
 
 from models import STATUSES, Occupation, Pool, Region, Registration
 from staff.flags import FLAGS, nik_codes, nik_place
+from staff.rows import as_rows, read_rows
 from staff.search import search_condition
 from web.paging import PAGE_SIZE, keyset_page
 
@@ -152,10 +153,14 @@ def filtered(user, f, choices, year):
 
 
 def queue_page(queries, after, flag=None, flags_of=None):
-    """(rows, flags by id, id to continue after or None): oldest first, after a keyset cursor."""
+    """(rows, flags by id, id to continue after or None): oldest first, after a keyset cursor.
+
+    The rows are staff.rows.Row tuples, not model objects: the page only shows their values.
+    """
+    queries = [as_rows(query) for query in queries]
     if flag:
         return flagged_page(queries, after, flag, flags_of)
-    rows, next_after = keyset_page(queries, Registration.id, after)
+    rows, next_after = keyset_page(queries, Registration.id, after, read=read_rows)
     return rows, flags_of(rows), next_after
 
 
@@ -166,7 +171,7 @@ def flagged_page(queries, after, flag, flags_of):
         # A first batch the size of a page serves a queue dense with flags; the rest of the scan
         # comes in one batch: its flags cost a few statements, not a few per 50 rows.
         size = max(FLAG_BATCH, FLAG_SCAN_LIMIT - scanned) if scanned else FLAG_BATCH
-        batch, more = keyset_page(queries, Registration.id, cursor, size)
+        batch, more = keyset_page(queries, Registration.id, cursor, size, read=read_rows)
         found = flags_of(batch, flag)
         for reg in batch:
             cursor, scanned = reg.id, scanned + 1

@@ -171,3 +171,23 @@ def test_todays_decisions_count_from_the_programs_midnight(staff_app, server_tz,
     AuditEvent.update(at=dt.datetime(2025, 11, 30, 16, 30)).where(AuditEvent.action == "approve").execute()
     at(dt.datetime(2025, 12, 1, 1, 0))  # 09:00 WITA on 1 December
     assert "<strong>1</strong> disetujui" in text(verifier.get("/staff"))
+
+
+@pytest.mark.parametrize("server,program,stored,expected", [
+    ("America/New_York", None, dt.datetime(2025, 11, 30, 15, 59, 59), []),  # 23:59:59 WITA, 30 Nov: 62
+    ("America/New_York", None, dt.datetime(2025, 11, 30, 16, 0), ["age"]),  # 00:00 WITA, 1 Dec: 63
+    ("UTC", "Asia/Jakarta", dt.datetime(2025, 11, 30, 16, 30), []),          # 23:30 WIB, 30 Nov
+    ("UTC", "Asia/Jakarta", dt.datetime(2025, 11, 30, 17, 0), ["age"]),      # 00:00 WIB, 1 Dec
+    ("Asia/Makassar", "Asia/Kathmandu", dt.datetime(2025, 11, 30, 18, 14), []),   # 23:59 +05:45
+    ("Asia/Makassar", "Asia/Kathmandu", dt.datetime(2025, 11, 30, 18, 15), ["age"]),
+])
+def test_the_age_flag_counts_years_on_the_programs_day_of_registration(staff_app, server_tz, monkeypatch,
+                                                                       server, program, stored, expected):
+    from staff.flags import flags_for
+    server_tz(server)
+    if program:
+        monkeypatch.setenv("JARING_TIMEZONE", program)
+    reg = quota.register(applicant(1, birth=dt.date(1962, 12, 1)), "web", DEFAULT_RULES).registration
+    Registration.update(created_at=stored).where(Registration.id == reg.id).execute()
+    assert clock.local_dates([stored]) == [clock.local(stored).date()]
+    assert flags_for([Registration.get_by_id(reg.id)], 64, 1) == {reg.id: expected}

@@ -1,5 +1,6 @@
 """The queue: pending oldest first, filters, search, keyset pages, flags, masked personal data."""
 import datetime as dt
+import html
 import logging
 import re
 
@@ -8,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config import DEFAULT_RULES
-from core import quota, refs
+from core import clock, quota, refs
 from core.identity import mask_nik
-from models import Pool, Registration, db
+from models import DtksNik, Pool, Registration, db
+from staff.flags import FLAGS, flags_for
 from tests.factories import applicant, make_nik
 from tests.staff_support import logged_in, registered, staff_app, text  # noqa: F401
 
@@ -271,3 +273,140 @@ def test_flagged_pages_list_every_flagged_row_once_and_end(verifier, monkeypatch
         assert pages <= count + 1
     assert seen == [regs[i].id for i in sorted(flagged)]
     assert last or not flagged  # no empty page offered after the queue's end
+
+
+def years_before(day, years):
+    """The same calendar day `years` earlier (29 February: the 28th)."""
+    return day.replace(year=day.year - years, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
+def setup_row(n, name, **overrides):
+    """A pending registration numbered n; `stored` changes columns afterwards, as an import might."""
+    stored = overrides.pop("stored", {})
+    reg = registered(n, name=name, **overrides)
+    if stored:
+        Registration.update(**stored).where(Registration.id == reg.id).execute()
+    return reg
+
+
+# Every flag kind, rows with several, rows with none, and the near misses of each rule (max age 64,
+# flagged from 63 on the day of registration). Each row: (label, its setup, its flags in order).
+FLAG_TABLE = [
+    ("plain", dict(n=1, name="Tanpa Tanda"), []),
+    ("KTP of Samarinda", dict(n=2, name="Dari Samarinda", nik=make_nik(2, region="647201")), ["region"]),
+    ("KTP of another Balikpapan kecamatan", dict(n=3, name="Kecamatan Lain", nik=make_nik(3, region="647105")),
+     []),
+    ("birth day differs from the NIK", dict(n=4, name="Tanggal Beda", stored={"birth_date": dt.date(1985, 3, 13)}),
+     ["nik"]),
+    ("birth year differs from the NIK", dict(n=5, name="Tahun Beda", stored={"birth_date": dt.date(1986, 3, 12)}),
+     ["nik"]),
+    # The NIK holds two digits of the year: a century apart agrees with it (but is past the age limit).
+    ("a century before the NIK's year", dict(n=6, name="Abad Lain", stored={"birth_date": dt.date(1885, 3, 12)}),
+     ["age"]),
+    ("sex differs from the NIK", dict(n=7, name="Kelamin Beda", stored={"sex": "F"}), ["nik"]),
+    ("a woman's NIK (day + 40)", dict(n=8, name="Siti Perempuan", nik=make_nik(8, female=True)), []),
+    ("serial 0000", dict(n=9, name="Seri Nol", stored={"nik": "6471011203850000"}), ["nik"]),
+    ("31 February", dict(n=10, name="Tanggal Mustahil", stored={"nik": "6471013102850011"}), ["nik"]),
+    ("day 00", dict(n=11, name="Hari Nol", stored={"nik": "6471010003850012"}), ["nik"]),
+    ("not sixteen digits", dict(n=12, name="Bukan Angka", stored={"nik": "64710112038500x3"}), ["nik"]),
+    ("a phone with two NIKs (1)", dict(n=13, name="Satu Nomor", phone="081377770000"), ["phone"]),
+    ("a phone with two NIKs (2)", dict(n=14, name="Dua Nomor", phone="081377770000"), ["phone"]),
+    ("63 on the day", dict(n=15, name="Hampir Tua", birth=years_before(clock.today(), 63)), ["age"]),
+    ("63 tomorrow", dict(n=16, name="Masih Muda", birth=years_before(clock.today(), 63) + dt.timedelta(days=1)),
+     []),
+    ("name and birth date twice (1)", dict(n=17, name="Nama Kembar"), ["duplicate"]),
+    ("name and birth date twice (2)", dict(n=18, name="NAMA KEMBAR"), ["duplicate"]),
+    ("same name, another birth date", dict(n=19, name="Tanpa Tanda", birth=dt.date(1990, 5, 1)), []),
+    # SQLite's lower() folds ASCII letters only: these two are missed (a flag lost, never a wrong one).
+    ("a case apart beyond ASCII (1)", dict(n=20, name="Eka Ölmez"), []),
+    ("a case apart beyond ASCII (2)", dict(n=21, name="EKA öLMEZ"), []),
+    ("declared DTKS, not on the list", dict(n=22, name="Klaim Dtks", decl_dtks=True), ["dtks"]),
+    ("declared DTKS, on the list", dict(n=23, name="Ada Di Dtks", decl_dtks=True, stored={"dtks_confirmed": True}),
+     []),
+    ("KTP elsewhere, shared phone, a twin, another sex",
+     dict(n=24, name="Banyak Tanda", nik=make_nik(24, region="647201"), phone="081377771111",
+          stored={"sex": "F"}), ["region", "nik", "phone", "duplicate"]),
+    ("its twin, sharing the phone", dict(n=25, name="banyak tanda", phone="081377771111"),
+     ["phone", "duplicate"]),
+    ("KTP elsewhere, 63, declared DTKS",
+     dict(n=26, name="Tua Dari Jauh", birth=years_before(clock.today(), 63), decl_dtks=True,
+          nik=make_nik(26, region="647201", birth=years_before(clock.today(), 63))), ["region", "age", "dtks"]),
+    ("registered again with the NIK of a cancelled one, same phone and name", dict(n=27, name="Daftar Ulang"), []),
+]
+FLAG_TEXT = re.compile(r'<li class="flag">([^<:]*)')
+
+
+def flags_shown(row_html):
+    """The flag keys a queue row shows, in its order."""
+    names = {str(name): key for key, name in FLAGS.items()}
+    return [names[html.unescape(shown)] for shown in FLAG_TEXT.findall(row_html)]
+
+
+def flag_table():
+    """FLAG_TABLE registered: {label: registration}, plus rows that are not in the queue."""
+    regs = {}
+    for label, setup, _ in FLAG_TABLE:
+        if label.startswith("registered again"):
+            gone = registered(90, name=setup["name"], phone="081377779999")
+            assert quota.cancel(gone, "staff:test").ok
+            setup = dict(setup, nik=gone.nik, phone="081377779999")
+        regs[label] = setup_row(**setup)
+    year = regs["plain"].year_id
+    DtksNik.create(year=year, nik=make_nik(77))  # a list was imported: the DTKS flag applies
+    DtksNik.create(year=year, nik=regs["declared DTKS, on the list"].nik)
+    return regs
+
+
+def expected_flags():
+    """{label: flags} of FLAG_TABLE on the open database."""
+    expected = {label: flags for label, _, flags in FLAG_TABLE}
+    # PostgreSQL's lower() folds the case of every letter its collation knows (SQLite's: ASCII only).
+    if db.execute_sql("SELECT lower('Eka Ölmez') = 'eka ölmez'").fetchone()[0]:
+        expected["a case apart beyond ASCII (1)"] = expected["a case apart beyond ASCII (2)"] = ["duplicate"]
+    return expected
+
+
+def test_flags_are_computed_as_the_table_says(core_app):
+    regs = flag_table()
+    fresh = [Registration.get_by_id(r.id) for r in regs.values()]
+    expected = expected_flags()
+    found = flags_for(fresh, DEFAULT_RULES["max_age"], 1)
+    assert {label: found[reg.id] for label, reg in regs.items()} == expected
+    for kind in FLAGS:
+        only = flags_for(fresh, DEFAULT_RULES["max_age"], 1, kind)
+        assert {label: only[reg.id] for label, reg in regs.items()} == {
+            label: [kind] if kind in flags else [] for label, flags in expected.items()}, kind
+
+
+def test_the_flag_statements_look_each_row_up_in_an_index(staff_app, caplog):
+    with staff_app.app_context():
+        regs = [Registration.get_by_id(r.id) for r in flag_table().values()]
+        with caplog.at_level(logging.DEBUG, logger="peewee"):
+            flags_for(regs, DEFAULT_RULES["max_age"], 1)
+        plans = {sql: " | ".join(row[3] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+                 for sql, params in (r.msg for r in caplog.records)}
+    for sql, plan in plans.items():
+        assert "SCAN t1" not in plan, (sql, plan)
+        if '"t1"."phone" IN' in sql:
+            assert "INDEX registration_phone (phone=?)" in plan
+        if '"asked"' in sql:
+            assert "INDEX registration_birth_date_name (birth_date=? AND <expr>=?)" in plan
+    assert len(plans) == 3  # phones, same people, the DTKS list
+
+
+@pytest.mark.parametrize("batch, limit", [(50, 250), (3, 7)])
+@pytest.mark.parametrize("kind", ["", "any", *FLAGS])
+def test_queue_pages_show_the_flags_of_the_table(verifier, monkeypatch, kind, batch, limit):
+    import staff.listing
+    monkeypatch.setattr(staff.listing, "FLAG_BATCH", batch)
+    monkeypatch.setattr(staff.listing, "FLAG_SCAN_LIMIT", limit)
+    regs = flag_table()
+    shown, url = {}, "/staff" + (f"?flag={kind}" if kind else "")
+    while url:
+        response = verifier.get(url)
+        shown.update({reg_id: flags_shown(part) for reg_id, part in rows_of(response).items()})
+        found = re.search(r'href="([^"]+)" rel="next"', text(response))
+        url = found.group(1).replace("&amp;", "&") if found else None
+    expected = {regs[label].id: flags for label, _, flags in FLAG_TABLE
+                if kind == "" or (flags and kind in ("any", *flags))}
+    assert shown == expected
