@@ -20,7 +20,7 @@ sees the freed seat, or the release's promotion sees the newcomer waiting.
 import zlib
 from collections import namedtuple
 
-from peewee import OP, SQL, Expression, fn
+from peewee import SQL, fn
 
 from core.journal import audit, queue_sms
 from models import SEAT_STATUSES, Pool, PoolShare, Registration, db, now
@@ -183,12 +183,12 @@ def set_counters(pool, capacity, shares=None):
     if shares == 1:
         held = [Registration.count_held(pool)]
     else:
-        share = Expression(fn.COALESCE(Registration.share, 0), OP.MOD, shares)  # not `%`: LIKE
-        counted = dict(Registration.select(share, fn.COUNT(Registration.id))
-                       .where((Registration.pool == pool.id)
-                              & Registration.status.in_(SEAT_STATUSES))
-                       .group_by(share).tuples())
-        held = [counted.get(s, 0) for s in range(shares)]
+        held = [0] * shares
+        for share, n in (Registration.select(Registration.share, fn.COUNT(Registration.id))
+                         .where((Registration.pool == pool.id)
+                                & Registration.status.in_(SEAT_STATUSES))
+                         .group_by(Registration.share).tuples()):
+            held[(share or 0) % shares] += n
     capacities = spread(held, capacity)
     gone = PoolShare.pool == pool.id
     PoolShare.delete().where(gone if shares == 1 else gone & (PoolShare.share >= shares)).execute()
