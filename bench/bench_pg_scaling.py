@@ -260,7 +260,7 @@ def shares_rows(server):
     rows = [row("PG shares run: load average (1 min) at start", LOAD_AT_START[0], "")]
     for shares in (1, SHARES):
         label = f"PG 1 pool in {shares} share{'s' if shares > 1 else ''}"
-        rows += [row(f"{label}, HTTP (2 workers, register as on main): registrations",
+        rows += [row(f"{label}, HTTP (2 workers, register() as it is): registrations",
                      statistics.mean(r for r, _p, _f in http[shares]), "req/s"),
                  row(f"{label}, HTTP: p99", statistics.mean(p for _r, p, _f in http[shares]), "ms"),
                  row(f"{label}, HTTP: answered other than 303",
