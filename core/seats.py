@@ -69,8 +69,11 @@ def take_seat(pool, open_only=True, first=0):
 def first_free_seat(pools, open_only=True, key=""):
     """Hold a seat in the first of pools (by priority) with one free: its Seat, or None.
     key (the NIK) picks the share tried first in a split pool."""
-    return next((seat for p in pools if (seat := take_seat(p, open_only, first_share(p, key)))),
-                None)
+    for pool in pools:
+        seat = take_seat(pool, open_only, first_share(pool, key))
+        if seat is not None:
+            return seat
+    return None
 
 
 def hold_seat(pools, key="", serving=None):
