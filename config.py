@@ -10,8 +10,27 @@ from dotenv import load_dotenv
 ROOT = Path(__file__).resolve().parent
 
 
+MIB = 1024 * 1024
+
+
+class SettingError(ValueError):
+    """A setting the app cannot run with: the message names it and the values it may take."""
+
+
 def _bool(value):
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def whole_number(env, name, default, low, high):
+    """Setting `name` as a whole number from low to high; SettingError (at start-up) otherwise."""
+    text = env(name, default)
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise SettingError(f"{name} must be a whole number from {low:,} to {high:,}, not {text!r}")
+    return value
 
 
 def from_environment(instance_path):
@@ -61,6 +80,10 @@ def from_environment(instance_path):
         "STAFF_ARGON2": {},
         # Where a KPJ file waits between its dry run and apply (default: instance/uploads).
         "KPJ_UPLOAD_DIR": env("KPJ_UPLOAD_DIR", ""),
+        # The largest KPJ or DTKS file the import pages take, in bytes (every other request: 1 MiB,
+        # app.py). A DTKS list replaces the year's whole list, so it cannot be split: a larger one
+        # goes through `flask import-dtks`. 32 MiB: about 1.8 million rows of a bare NIK column.
+        "IMPORT_MAX_BYTES": whole_number(env, "IMPORT_MAX_BYTES", str(32 * MIB), MIB, 1024 * MIB),
         # Who a worker calls for help: in every public footer and in the INFO reply (issue 11).
         "HELP": help_from_environment(env),
         # The income limit the declaration names, in rupiah, with the year it is for.
@@ -69,7 +92,8 @@ def from_environment(instance_path):
         "BENEFITS": benefits_from_environment(env),
         # A program year's personal data is kept through 31 December of the year plus this many
         # years (budget audits, the program's records), then `flask purge` anonymises it.
-        "RETENTION_YEARS": int(env("JARING_RETENTION_YEARS", "5")),
+        # Under 1 the privacy page would promise nonsense; past ~7,970 its date overflows.
+        "RETENTION_YEARS": whole_number(env, "JARING_RETENTION_YEARS", "5", 1, 100),
         **region_settings(env),
     }
 

@@ -20,3 +20,12 @@ def on_starting(server):
     if server.cfg.workers > 1 and (uri or "").startswith("memory://"):
         raise SystemExit(f"RATELIMIT_STORAGE_URI=memory:// counts per worker; with "
                          f"{server.cfg.workers} workers leave it empty or use redis://")
+
+
+def post_worker_init(worker):
+    """Compile every template before the worker takes its first request: otherwise an opening
+    morning's first seconds go to compiling them, in several threads at once (Jinja keeps them
+    compiled for the worker's life)."""
+    jinja = worker.wsgi.jinja_env
+    for name in jinja.list_templates():
+        jinja.get_template(name)

@@ -56,7 +56,12 @@ def _stream(base_url, name, job, rate, threads, seconds, start_at, results):
             failures.append(f"{type(exc).__name__}: {exc}")
             ready.abort()
             return
-        ready.wait()
+        try:
+            ready.wait()
+        except threading.BrokenBarrierError:
+            # Some client was not ready by the start: say so rather than report nothing sent.
+            failures.append(f"set-up took longer than {start_in:.0f} s (start_in)")
+            return
         mine = []
         while True:
             with lock:

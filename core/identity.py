@@ -42,6 +42,8 @@ class NikError(ValueError):
 def clean_digits(text):
     """Fold full-width digits and typographic dashes/spaces to ASCII; drop spaces, dots and dashes
     typed between groups."""
+    if text and text.isascii() and text.isdigit():  # the common case, e.g. each row of a DTKS list
+        return text
     return re.sub(r"[\s.\-]", "", plain(text))
 
 

@@ -6,7 +6,7 @@ an Outcome (core/outcome.py) with message keys that each door words for itself.
 import datetime as dt
 
 from config import DEFAULT_RULES
-from core import program_year, refcache
+from core import hotread, program_year, refcache
 from core.hotsql import lock_phone, registration_facts
 from core.identity import clean_digits
 from core.journal import audit, queue_sms
@@ -167,12 +167,7 @@ def find_own(nik, ref=None, birth_date=None):
     nik = clean_digits(nik)
     if len(nik) != 16 or not (ref or birth_date):
         return None
-    query = Registration.select().where(Registration.nik == nik)
-    if ref:
-        query = query.where(Registration.ref == normalize_ref(ref))
-    else:
-        query = query.where(Registration.birth_date == birth_date)
-    return query.order_by(Registration.nik_active.is_null(), Registration.id.desc()).first()
+    return hotread.own_registration(nik, normalize_ref(ref) if ref else None, birth_date)
 
 
 @retrying
@@ -206,8 +201,16 @@ def of_phone(phone, ref=None):
 
 
 def status(registration):
-    """What a worker may see about their own registration."""
-    registration = Registration.get_by_id(registration.id)
+    """What a worker may see about their own registration (read afresh)."""
+    return status_by_id(registration.id)
+
+
+def status_by_id(registration_id):
+    """What a worker may see about the registration with this id (its pool read in the same
+    statement; a second one for a waiting-list position), or None if there is none."""
+    registration = hotread.registration_with_pool(registration_id)
+    if registration is None:
+        return None
     position = (Registration.position_of(registration)
                 if registration.status == "waitlisted" else None)
     return Outcome(True, registration=registration, position=position)
@@ -339,3 +342,10 @@ def current_pools():
     """Every pool of the current year by priority, open or closed ([] without a current year)."""
     year = ProgramYear.current()
     return list(Pool.of_year(year)) if year else []
+
+
+def current_places(today=None):
+    """(every pool of the current year by priority, the year's registration Window on today):
+    the home page's facts, in one statement."""
+    year, pools = hotread.current_year_and_pools()
+    return pools, (program_year.window(today, year) if year else program_year.Window())

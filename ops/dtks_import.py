@@ -5,14 +5,12 @@ people off it. Like the KPJ import (ops/kpj_import.py): a dry run first, then ap
 """
 from dataclasses import dataclass, field
 
-from core import dtks
+from core import clock, dtks
 from core.identity import NikError, clean_digits, parse_nik
 from core.program_year import year_number
 from models import DtksNik, ProgramYear, Registration
 from ops.tabular import NIK_HEADERS, cell_text, rows_below_header
 from ops.tabular import ImportFileError  # noqa: F401 (for the CLI and callers)
-
-CHUNK = 500
 
 
 @dataclass
@@ -43,26 +41,26 @@ def read_niks(fileobj):
 
 def check(fileobj, year=None):
     """A DtksReport of the file (nothing changes)."""
-    year, report = year_number(year), DtksReport()
+    year, report, today = year_number(year), DtksReport(), clock.today()
     for line, text in read_niks(fileobj):
         report.rows += 1
         nik = clean_digits(text)
         try:
-            parse_nik(nik)
+            parse_nik(nik, today)
         except NikError as error:
             report.malformed.append((line, error.code))
             continue
         if nik in report.niks:
             report.duplicates += 1
         report.niks.add(nik)
-    niks = sorted(report.niks)
-    for start in range(0, len(niks), CHUNK):
-        part = niks[start:start + CHUNK]
-        base = Registration.select().where((Registration.year == year) & Registration.nik.in_(part))
-        report.matched += base.count()
-    declared = Registration.select(Registration.nik).where(
-        (Registration.year == year) & Registration.declared_dtks).tuples()
-    report.declared_not_listed = sum(1 for (nik,) in declared if nik not in report.niks)
+    # A year has tens of thousands of registrations and a list may have millions of NIKs: one
+    # pass over the year's registrations, not a query per few hundred NIKs of the list.
+    year_niks = Registration.select(Registration.nik, Registration.declared_dtks).where(
+        Registration.year == year).tuples()
+    for nik, declared in year_niks:
+        listed = nik in report.niks
+        report.matched += listed
+        report.declared_not_listed += declared and not listed
     return report
 
 

@@ -3,7 +3,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from core import quota
+from core import clock, quota
 from core.identity import NikError, clean_digits, mask_nik, parse_nik
 from core.program_year import year_number
 from models import Registration
@@ -17,18 +17,23 @@ RESULTS = ("matched", "unknown_nik", "already_enrolled", "malformed", "not_appro
 CHUNK = 500
 
 
-@dataclass
+@dataclass(slots=True)  # a report holds one per row: a million on a large file
 class RowResult:
     """One row of the file: a RESULTS key, and the registration's code when one was found."""
 
     line: int
     result: str
     ref: str = ""
-    nik_masked: str = ""
+    nik: str = field(default="", repr=False)  # the string `seen` holds too: masked only when shown
     detail: str = ""
     applied: bool = False
     kpj: str = field(default="", repr=False)
     registration_id: int = field(default=None, repr=False)
+
+    @property
+    def nik_masked(self):
+        """The NIK as lists show it (`6471 •••• •••• 0123`), or "" when the row had no valid one."""
+        return mask_nik(self.nik) if self.nik else ""
 
 
 @dataclass
@@ -54,17 +59,16 @@ def read_rows(fileobj):
 
 def classify(chunk, year, seen, kpj_seen):
     """RowResults for a chunk of (line, nik, kpj), looked up with two queries."""
-    parsed, results = [], []
+    parsed, results, today = [], [], clock.today()
     for line, nik_text, kpj_text in chunk:
         nik, kpj = clean_digits(nik_text), clean_digits(kpj_text)
         try:
-            parse_nik(nik)
+            parse_nik(nik, today)
         except NikError:
             results.append(RowResult(line, "malformed", detail="nik_format"))
             continue
         if not KPJ_RE.match(kpj):
-            results.append(RowResult(line, "malformed", nik_masked=mask_nik(nik),
-                                     detail="kpj_format"))
+            results.append(RowResult(line, "malformed", nik=nik, detail="kpj_format"))
             continue
         parsed.append((line, nik, kpj))
     niks = [nik for _, nik, _ in parsed]
@@ -78,7 +82,7 @@ def classify(chunk, year, seen, kpj_seen):
                  .where(Registration.kpj.in_([k for _, _, k in parsed]))}
     for line, nik, kpj in parsed:
         reg = found.get(nik)
-        row = RowResult(line, "matched", ref=reg.ref if reg else "", nik_masked=mask_nik(nik),
+        row = RowResult(line, "matched", ref=reg.ref if reg else "", nik=nik,
                         kpj=kpj, registration_id=reg.id if reg else None)
         if nik in seen:
             row.result, row.detail = "duplicate", f"line {seen[nik]}"

@@ -1,17 +1,23 @@
 """The home page, the language switch and the health check."""
+from dataclasses import astuple
 from urllib.parse import urlparse
 
 from flask import jsonify, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
-from core import program_year, quota
+from core import quota
 from models import db
 from public import bp
+from web import shells
 
 
 @bp.get("/")
 def index():
     """What the program is, places left, how to register by SMS."""
-    return render_template("index.html", pools=quota.current_pools(), window=program_year.window())
+    pools, window = quota.current_places()
+    # Only the places left change with every registration: the rest of the page is a shell.
+    return shells.render("index.html", astuple(window), lambda: {"window": window},
+                         {"places": lambda: Markup(render_template("_places.html", pools=pools))})
 
 
 @bp.get("/healthz")

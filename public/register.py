@@ -1,4 +1,6 @@
 """Registration: the form, the core's register(), the result, inline field checks."""
+from dataclasses import astuple
+
 from flask import current_app, redirect, render_template, request, session, url_for
 
 from core import quota
@@ -6,13 +8,8 @@ from core.validation import FIELDS, validate
 from extensions import limiter
 from models import Registration
 from public import bp
-from web.forms import (
-    applicant_from,
-    chosen_regency,
-    form_context,
-    kelurahan_context,
-    messages_for,
-)
+from web import shells
+from web.forms import applicant_from, form_context, form_reference, kelurahan_context, messages_for
 from web.pages import page_or_fragment, wants_fragment
 from web.texts import NOTES
 
@@ -20,14 +17,20 @@ from web.texts import NOTES
 @bp.get("/daftar")
 def register_form():
     """The registration form; `?kabupaten=64.72` opens it at that regency's kelurahan."""
-    return render_template("register.html", **form_context({"kabupaten": request.args.get("kabupaten", "")}))
+    values = {"kabupaten": request.args.get("kabupaten", "")}
+    ref = form_reference(values)
+    # The same page for everyone with this regency, window and reference data: a shell.
+    key = (ref.regency, ref.generation, astuple(ref.window)) if ref.generation is not None else None
+    return shells.render("register.html", key, lambda: form_context(values, ref=ref))
 
 
 @bp.get("/daftar/kelurahan")
 def kelurahan_choice():
     """The kelurahan question for `?kabupaten=` (htmx swaps it in when the regency changes)."""
-    regency = chosen_regency({"kabupaten": request.args.get("kabupaten", "")})
-    return render_template("_kelurahan_choice.html", **kelurahan_context(regency))
+    ref = form_reference({"kabupaten": request.args.get("kabupaten", "")})
+    key = (ref.regency, ref.generation) if ref.generation is not None else None
+    return shells.render("_kelurahan_choice.html", key,
+                         lambda: kelurahan_context(ref.regency, ref.snapshot))
 
 
 @bp.post("/daftar")

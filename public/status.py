@@ -6,6 +6,7 @@ from core.validation import parse_birth_date
 from extensions import limiter
 from models import Registration
 from public import bp
+from web import shells
 from web.texts import error_text
 
 
@@ -17,14 +18,14 @@ def own_registration():
 @bp.get("/status")
 def status():
     """The lookup form, or the status this browser already looked up."""
-    reg = own_registration() if request.args.get("lihat") else None
-    if reg is not None:
-        outcome = quota.status(reg)
-        return render_template("status.html", reg=outcome.registration, position=outcome.position,
+    outcome = quota.status_by_id(session.get("status_id", 0)) if request.args.get("lihat") else None
+    if outcome is not None:
+        reg = outcome.registration
+        return render_template("status.html", reg=reg, position=outcome.position,
                                with_code=has_code(), code_sent=reg.id in session.get("code_sent", []),
                                code_limit=session.get("code_limit", False),
                                cancellable=outcome.registration.status in quota.CANCELLABLE)
-    return render_template("status.html", values={}, errors={})
+    return shells.render("status.html", (), lambda: {"values": {}, "errors": {}})
 
 
 def has_code():

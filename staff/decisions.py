@@ -38,8 +38,8 @@ def render_decision(outcome, reg, done):
         reg = Registration.get_by_id(reg.id)
         return render_template(
             "staff/_decided.html", r=reg, flags=flags_of([reg]), counts=counters(g.staff),
-            notice=done if outcome.ok else changed_text(), next_url=request.form.get("next", "")[:500],
-            **row_context()), 200 if outcome.ok else 422
+            notice=done if outcome.ok else changed_text(),
+            **row_context([reg], request.form.get("next", "")[:500])), 200 if outcome.ok else 422
     flash(done if outcome.ok else changed_text())
     return redirect(safe_next(request.form.get("next")), 303)
 
@@ -70,8 +70,8 @@ def reject_form(reg, errors=None, values=None, status=200):
     template = "staff/_reject_row.html" if wants_fragment() else "staff/reject.html"
     next_url = (request.form or request.args).get("next", "")[:500]
     return render_template(template, r=reg, reasons=REASONS, errors=errors or {}, values=values or {},
-                           next_url=next_url, cancel_url=safe_next(next_url), flags=flags_of([reg]),
-                           **row_context()), status
+                           cancel_url=safe_next(next_url), flags=flags_of([reg]),
+                           **row_context([reg], next_url)), status
 
 
 @bp.get(f"/r/<{ROW_ID}:reg_id>/tolak")
@@ -131,4 +131,5 @@ def detail(reg_id):
     journal.audit(actor(), "view_nik", reg)
     history = AuditEvent.select().where(AuditEvent.registration == reg.id).order_by(AuditEvent.id)
     return render_template("staff/detail.html", r=reg, flags=flags_of([reg]), history=list(history),
-                           reasons=REASONS, back_url=safe_next(request.args.get("next")), **row_context())
+                           reasons=REASONS, back_url=safe_next(request.args.get("next")),
+                           **row_context([reg], request.args.get("next", "")[:500]))

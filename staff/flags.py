@@ -2,11 +2,11 @@
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from peewee import fn
+from peewee import JOIN, ValuesList, fn
 
 from core.clock import local
 from core.identity import NikError, age_on, parse_nik
-from models import DtksNik, Region, Registration
+from models import DtksNik, Registration
 
 FLAGS = {
     "region": _l("KTP dari kabupaten/kota lain"),
@@ -53,12 +53,15 @@ def shared_phones(regs):
 def same_people(regs):
     """(name lowered, birth date) pairs of these registrations that more than one NIK holds."""
     lowered = fn.LOWER(Registration.name)
-    # Both lists hit the (birth_date, lower(name)) index and SQL counts the NIKs; pairs nobody
-    # asked about may come back too and simply match no row. SQLite's lower() folds ASCII letters
-    # only, so names differing in the case of other letters are missed: a flag lost, never a wrong one.
-    query = (Registration.select(Registration.birth_date, lowered)
-             .where(Registration.birth_date.in_({r.birth_date for r in regs})
-                    & lowered.in_({r.name.lower() for r in regs}))
+    # The page's pairs as a VALUES list, each looked up in the (birth_date, lower(name)) index.
+    # CROSS JOIN keeps the list the outer loop on SQLite (it never reorders one); on its own, SQLite
+    # chose to walk the whole index once the list had some 200 pairs. Two IN lists instead made it
+    # try every date with every name; an OR of the pairs cost peewee more to write than SQLite to
+    # run. SQLite's lower() folds ASCII letters only, so names differing in the case of other
+    # letters are missed: a flag lost, never a wrong one.
+    asked = ValuesList(sorted({(r.birth_date, r.name.lower()) for r in regs})).alias("asked")
+    query = (Registration.select(Registration.birth_date, lowered).from_(asked).join(Registration, JOIN.CROSS)
+             .where((Registration.birth_date == asked.c.column1) & (lowered == asked.c.column2))
              .group_by(Registration.birth_date, lowered)
              .having(fn.COUNT(fn.DISTINCT(Registration.nik)) > 1))
     return {(name, birth) for birth, name in query.tuples()}
@@ -86,9 +89,13 @@ def flags_for(regs, max_age, age_years, only=None):
     return {reg.id: [key for key, check in checks.items() if key in wanted and check(reg)] for reg in regs}
 
 
-def nik_place(nik):
-    """Where a NIK was issued, named from the loaded regions: `Kota Samarinda, Sungai Kunjang`."""
-    codes = [f"{nik[:2]}.{nik[2:4]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"]
-    names = dict(Region.select(Region.code, Region.name).where(Region.code.in_(codes)).tuples())
-    named = [names[c] for c in codes if c in names]
+def nik_codes(nik):
+    """The regency and kecamatan codes a NIK was issued in: ("64.72", "64.72.01")."""
+    return f"{nik[:2]}.{nik[2:4]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
+
+
+def nik_place(nik, names):
+    """Where a NIK was issued, named from names ({code: (level, name)}): `Kota Samarinda, Sungai Kunjang`."""
+    codes = nik_codes(nik)
+    named = [names[c][1] for c in codes if c in names]
     return ", ".join(named) or codes[1]

@@ -1,14 +1,12 @@
 """Import of KPJ numbers (admin): upload, a dry run with a per-row report, then apply that file."""
-from flask import current_app, render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ops import kpj_import
-from staff import bp, uploads
+from staff import uploads
 from staff.texts import ERRORS as STAFF_ERRORS
-from web.errors import render_error
 from web.filters import number
-from web.texts import ERRORS as WEB_ERRORS
 from web.texts import STATUS
 
 SHOWN = 1000  # rows listed on the page; problems first, the counts cover every row
@@ -36,26 +34,22 @@ def kpj_page(report=None, token=None, error=None, status=200):
 
 
 def size_limit():
-    """The upload limit in words (MAX_CONTENT_LENGTH; a row of NIK and KPJ is about 35 bytes)."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return _("paling banyak %(mb)s MB, sekitar %(rows)s baris", mb=f"{limit / 1048576:g}",
-             rows=number(int(round(limit / 35, -3))))
+    """The upload limit in words (IMPORT_MAX_BYTES; a row of NIK and KPJ is about 35 bytes)."""
+    return _("paling banyak %(mb)s MB, sekitar %(rows)s baris", mb=uploads.max_mb(),
+             rows=number(int(round(uploads.max_bytes() / 35, -3))))
+
+
+def too_large():
+    """A KPJ file over the limit: its rows stand alone, so it may go in parts."""
+    return _("Berkas terlalu besar (%(limit)s). Pecah berkasnya dan unggah satu per satu.",
+             limit=size_limit())
 
 
 KPJ = uploads.Import(
     run=kpj_import.import_kpj, page=kpj_page,
     unreadable=_l("Berkas tidak dapat dibaca. Unggah CSV (UTF-8) atau XLSX dengan baris judul "
                   "yang memuat kolom NIK dan KPJ."),
-    applicable=lambda report: report.counts["matched"] > 0)
+    applicable=lambda report: report.counts["matched"] > 0, too_large=too_large)
 
 
 uploads.routes("kpj", KPJ)
-
-
-@bp.errorhandler(413)
-def too_large(error):
-    """An upload over the size limit: on the KPJ page, say what the limit is."""
-    if request.endpoint == "staff.kpj_check":
-        return render_error(413, _("Berkas terlalu besar (%(limit)s). Pecah berkasnya dan unggah "
-                                   "satu per satu.", limit=size_limit()))
-    return render_error(413, WEB_ERRORS["http_413"])

@@ -31,11 +31,16 @@ def role_required(*roles, province=False):
                 if wants_fragment():
                     return "", 401, {"HX-Redirect": login}
                 return redirect(login, 303)
-            if g.staff.role not in allowed or (province and g.staff.region):
+            if not may(g.staff, allowed, province):
                 abort(403)
             return view(*args, **kwargs)
         return guarded
     return decorate
+
+
+def may(user, roles, province=False):
+    """Whether a logged-in account (a StaffUser) has one of roles, and no regency if province."""
+    return user.role in roles and not (province and user.region)
 
 
 def here():

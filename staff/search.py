@@ -14,15 +14,24 @@ def search_condition(text):
     text = plain(text)  # `Ma’ruf` typed on a phone finds `Ma'ruf` (core/text.py)
     digits = clean_digits(text)
     if len(digits) == 16 and digits.isdigit():
-        return Registration.nik == digits
+        return found_by(Registration.nik == digits)
     phone = normalize_phone(text)
     if phone:
-        return Registration.phone == phone
+        return found_by(Registration.phone == phone)
     condition = name_condition(text.lower())
     ref = normalize_ref(text)
     if len(ref) == REF_LENGTH and all(ch in REF_ALPHABET for ch in ref):
         condition = condition | (Registration.ref == ref)
     return condition
+
+
+def found_by(condition):
+    """The few rows condition finds through its own index (a NIK's, a phone's), then paged by id.
+
+    Written as `year = ? AND nik = ? ORDER BY id`, SQLite without statistics walked the year index
+    in id order and read every row of the year to find one NIK (300-600 ms at a million rows).
+    """
+    return Registration.id.in_(Registration.select(Registration.id).where(condition))
 
 
 def name_condition(name):

@@ -19,8 +19,10 @@ def prepare_database(url):
 class LiveServer:
     """gunicorn with the project's config: `with LiveServer(url, workers=2) as s: s.base_url`."""
 
-    def __init__(self, database_url, workers=2, threads=4, env=None, app="app:create_app()"):
+    def __init__(self, database_url, workers=2, threads=4, env=None, app="app:create_app()",
+                 root=ROOT):
         self.database_url, self.workers, self.threads, self.app = database_url, workers, threads, app
+        self.root = root  # another checkout, to compare commits (bench/bench_pages.py)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.extra_env = env or {}
@@ -35,7 +37,7 @@ class LiveServer:
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
              "--threads", str(self.threads), "--access-logfile", "/dev/null", self.app],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, timeout=60)
         return self
 

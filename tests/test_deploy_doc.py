@@ -70,9 +70,10 @@ def test_every_setting_the_app_reads_is_in_the_guide():
     guide = GUIDE.read_text(encoding="utf-8")
     readme = re.findall(r"^\| `([A-Z_]+)`", (ROOT / "README.md").read_text(encoding="utf-8"), re.M)
     source = "".join(p.read_text(encoding="utf-8") for p in ROOT.glob("*.py"))
-    read = (re.findall(r'env(?:iron\.get)?\("([A-Z_]+)"', source)
+    read = (re.findall(r'(?:env(?:iron\.get)?\(|whole_number\(env, )"([A-Z_]+)"', source)
             + re.findall(r'"(JARING_[A-Z_]+)"', source))
-    assert "PROXY_COUNT" in read and "JARING_EXPORT_COLUMNS" in read and len(readme) > 8
+    assert "PROXY_COUNT" in read and "JARING_EXPORT_COLUMNS" in read and "IMPORT_MAX_BYTES" in read
+    assert len(readme) > 8
     assert sorted(v for v in set(readme + read) if f"`{v}`" not in guide) == []
     readme_text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert sorted(v for v in set(read) if f"`{v}`" not in readme_text) == []

@@ -4,11 +4,14 @@ Real databases: the core purge on SQLite and PostgreSQL, the `flask purge` comma
 whose bytes are read afterwards.
 """
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
-from config import DEFAULT_RULES
+from config import DEFAULT_RULES, ROOT, SettingError
 from core import clock, dtks, program_year, quota, retention
 from core.reverification import confirm
 from core.seats import seat_problems
@@ -184,6 +187,35 @@ def test_a_retention_under_one_year_is_refused(on_file, retention_years):
     assert result.exit_code != 0 and "must be 1 or more" in result.output
     with app.app_context(), db.connection_context():
         assert not AuditEvent.select().where(AuditEvent.action == "purge").exists()
+
+
+# --- the setting, checked at start-up ----------------------------------------------------------
+
+@pytest.mark.parametrize("value, kept_until", [
+    (None, FIRST + 5), ("1", FIRST + 1), ("100", FIRST + 100), (" 7 ", FIRST + 7),
+    ("0", None), ("-1", None), ("101", None), ("7970", None), ("100000", None), ("", None),
+    ("lima", None), ("2.5", None),
+])
+def test_the_retention_setting_is_checked_at_start_up(monkeypatch, sqlite_url, value, kept_until):
+    if value is not None:
+        monkeypatch.setenv("JARING_RETENTION_YEARS", value)
+    if kept_until is None:
+        with pytest.raises(SettingError, match=r"^JARING_RETENTION_YEARS must be a whole number "
+                                               r"from 1 to 100, not "):
+            make_app(sqlite_url)
+        return
+    page = make_app(sqlite_url).test_client().get("/privasi")
+    assert page.status_code == 200
+    assert f"data tahun program {FIRST} disimpan sampai 31 Desember {kept_until}." in page.get_data(
+        as_text=True)
+
+
+def test_a_bad_retention_setting_stops_a_flask_command_with_a_clear_message(sqlite_url):
+    env = {**os.environ, "JARING_RETENTION_YEARS": "0", "DATABASE_URL": sqlite_url}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "routes"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "JARING_RETENTION_YEARS must be a whole number from 1 to 100, not '0'" in result.stderr
 
 
 # --- the privacy page ---------------------------------------------------------------------------

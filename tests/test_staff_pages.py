@@ -268,3 +268,44 @@ def test_the_dashboard_counts_notifications_and_estimates_their_cost(admin, staf
     assert found == {"menunggu dikirim": 2, "terkirim ke Twilio": 2, "diterima ponsel": 2, "gagal": 2,
                      "tidak dikirim ": 1}
     assert "Perkiraan biaya: 2.00 USD (8 segmen × 0.25)" in page
+
+
+def dashboard_tables(client, url="/staff/dasbor"):
+    """({caption: table HTML}, registrations in total) of a dashboard page."""
+    page = text(client.get(url))
+    total = int(re.search(r"<strong>([\d.]+)</strong> pendaftaran</li>", page).group(1).replace(".", ""))
+    return dict(re.findall(r"<caption>(.*?)</caption>(.*?)</table>", page, re.S)), total
+
+
+@pytest.mark.parametrize("url, total, shown, hidden", [
+    ("/staff/dasbor", 3, ["Balikpapan Timur</th><td class=\"n\">2<", "Palaran</th><td class=\"n\">1<",
+                          "Nelayan</th><td class=\"n\">1<", "Web</th><td class=\"n\">3<"], []),
+    ("/staff/dasbor?region=64.72", 1, ["Palaran</th><td class=\"n\">1<", "Nelayan</th><td class=\"n\">1<",
+                                      "Web</th><td class=\"n\">1<"], ["Balikpapan Timur", "Pengemudi ojek online"]),
+    ("/staff/dasbor?region=64.71", 2, ["Balikpapan Timur</th><td class=\"n\">2<", "Web</th><td class=\"n\">2<"],
+     ["Palaran", "Nelayan"]),
+])
+def test_a_regencys_dashboard_counts_only_its_registrations(admin, url, total, shown, hidden):
+    registered(1)
+    registered(2, name="Siti Aminah")
+    registered(3, name="Rudi Nelayan", occupation="nelayan", kelurahan="64.72.01.1001", decl_dtks=True)
+    tables, counted = dashboard_tables(admin, url)
+    charts = "".join(tables[c] for c in ("Pendaftaran per kecamatan", "Pendaftaran per pekerjaan",
+                                         "Pendaftaran per jalur"))
+    assert counted == total
+    assert all(part in charts for part in shown), charts
+    assert not any(part in charts for part in hidden), charts
+    today = dt.date.today().strftime("%d/%m")
+    assert re.search(rf"{today}</th><td class=\"n\">{total}<", tables["Pendaftaran per hari (30 hari terakhir)"])
+
+
+def test_the_dashboard_keeps_its_counts_a_minute_and_says_when(admin, monkeypatch):
+    import staff.dashboard
+    registered(1)
+    assert dashboard_tables(admin)[1] == 1
+    assert "dihitung ulang bila sudah lebih dari satu menit" in text(admin.get("/staff/dasbor"))
+    registered(2, name="Siti Aminah")
+    assert dashboard_tables(admin)[1] == 1  # counted less than a minute ago
+    assert dashboard_tables(admin, "/staff/dasbor?region=64.71")[1] == 2  # each scope counts for itself
+    monkeypatch.setattr(staff.dashboard, "FRESH_SECONDS", 0)
+    assert dashboard_tables(admin)[1] == 2

@@ -1,4 +1,5 @@
 """The upload flow every staff import shares (staff/uploads.py): the KPJ and the DTKS page alike."""
+import html
 import io
 import re
 import threading
@@ -7,8 +8,11 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from config import SettingError
 from models import AuditEvent, DtksNik, Registration
 from ops.tabular import NIK_HEADERS, ImportFileError, rows_below_header
+from staff.uploads import FORM_ROOM
+from tests.conftest import make_app
 from tests.factories import make_nik
 from tests.staff_support import admin, logged_in, registered, staff_app, text, uploads  # noqa: F401
 
@@ -186,3 +190,133 @@ def test_the_header_row_is_found_by_its_folded_names(content, wanted, rows):
 def test_a_table_without_the_header_within_ten_rows_is_refused(content, wanted, message):
     with pytest.raises(ImportFileError, match=message):
         list(rows_below_header(io.BytesIO(content.encode()), wanted))
+
+
+# --- size: an import file may be IMPORT_MAX_BYTES, every other request MAX_CONTENT_LENGTH ---------
+
+MIB = 1024 * 1024
+LIMIT = 3 * MIB // 2  # IMPORT_MAX_BYTES in these tests: above the app's 1 MiB, quick to read
+# What each import says of a file over its limit, and what it must never say.
+TOO_LARGE = {"kpj": ("Berkas terlalu besar (paling banyak 1,5 MB, sekitar 45.000 baris). Pecah "
+                     "berkasnya dan unggah satu per satu.", "import-dtks"),
+             "dtks": ("Berkas terlalu besar (paling banyak 1,5 MB). Daftar DTKS mengganti seluruh "
+                      "daftar tahun ini, jadi jangan dipecah: minta pengelola server mengimpornya "
+                      "dengan perintah flask --app app import-dtks.", "Pecah")}
+
+
+def sized(name, size):
+    """A real file of exactly size bytes: the import's good file, more valid rows, blank lines."""
+    row = {"kpj": lambda n: f"{make_nik(n)},{26000000000 + n}\n",
+           "dtks": lambda n: f"{n},{make_nik(n)}\n"}[name]
+    parts, length, n = [IMPORTS[name][0]], len(IMPORTS[name][0]), 2
+    while length + len(row(n)) <= size:
+        parts.append(row(n))
+        length, n = length + len(row(n)), n + 1
+    data = ("".join(parts) + "\n" * (size - length)).encode()
+    assert len(data) == size
+    return data
+
+
+@pytest.fixture
+def limited(admin, staff_app):
+    """An admin's browser on an app whose imports take LIMIT bytes."""
+    staff_app.config["IMPORT_MAX_BYTES"] = LIMIT
+    return admin
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+@pytest.mark.parametrize("size, status", [
+    (MIB + 1, 200),  # over every other route's limit
+    (LIMIT, 200),
+    (LIMIT + 1, 413),  # the form still fits its room: the stored file is measured
+    (LIMIT + FORM_ROOM + 1, 413),  # the body is over the request's limit: never read whole
+    (4 * LIMIT, 413),
+])
+def test_an_import_file_may_be_import_max_bytes_and_not_a_byte_more(limited, uploads, name, size,
+                                                                     status):
+    response = upload(limited, name, sized(name, size))
+    page = text(response)
+    assert response.status_code == status, page[:2000]
+    if status == 200:
+        assert "belum ada yang diubah" in page and TOKEN.search(page)
+        assert stored(uploads) == [f"{TOKEN.search(page).group(1)}.{name}"]
+    else:
+        words, never = TOO_LARGE[name]
+        assert words in page and never not in page
+        assert stored(uploads) == [] and not IMPORTS[name][3]()
+        assert not AuditEvent.select().where(AuditEvent.action.in_(["enroll", "dtks_import"])).exists()
+
+
+@pytest.mark.parametrize("name, words", [
+    ("kpj", "The file is too large (at most 1.5 MB, about 45.000 rows). Split it and upload the parts"),
+    ("dtks", "The file is too large (at most 1.5 MB). A DTKS list replaces this year's whole list, so "
+             "do not split it: ask the server's administrator to import it with the command flask "
+             "--app app import-dtks."),
+])
+@pytest.mark.parametrize("over", [1, FORM_ROOM + 1])
+def test_a_file_too_large_is_refused_in_english_too(limited, uploads, name, words, over):
+    limited.get("/bahasa/en")
+    response = upload(limited, name, sized(name, LIMIT + over))
+    assert response.status_code == 413 and words in html.unescape(text(response))
+    assert stored(uploads) == []
+
+
+@pytest.mark.parametrize("who, url, size, status", [
+    # The import pages themselves, for anyone but a province-wide admin: the app's 1 MiB.
+    ("nobody", "/staff/dtks", MIB - 1024, 303),
+    ("nobody", "/staff/dtks", MIB + 1, 413),
+    ("nobody", "/staff/kpj", MIB + 1, 413),
+    ("regency admin", "/staff/dtks", MIB - 1024, 403),
+    ("regency admin", "/staff/dtks", MIB + 1, 413),
+    ("operator", "/staff/kpj", MIB + 1, 413),
+    # The admin on every other route, applying a checked file included.
+    ("admin", "/staff/dtks/terapkan", MIB - 1024, 422),
+    ("admin", "/staff/dtks/terapkan", MIB + 1, 413),
+    ("admin", "/staff/kpj/terapkan", MIB + 1, 413),
+    ("admin", "/staff/tahun", MIB + 1, 413),
+    ("admin", "/daftar", MIB + 1, 413),
+    ("nobody", "/daftar", MIB + 1, 413),
+])
+def test_every_other_request_keeps_the_small_limit(staff_app, uploads, who, url, size, status):
+    staff_app.config.update(IMPORT_MAX_BYTES=LIMIT, KPJ_UPLOAD_DIR=str(uploads))
+    client = {"nobody": lambda: staff_app.test_client(),
+              "admin": lambda: logged_in(staff_app, "ana", "admin"),
+              "regency admin": lambda: logged_in(staff_app, "rina", "admin", region="64.72"),
+              "operator": lambda: logged_in(staff_app, "siti", "operator", kelurahan="64.71.01.1001"),
+              }[who]()
+    response = upload(client, url.removeprefix("/staff/"), sized("dtks", size)) if url.startswith(
+        "/staff/") else client.post(url, data={"name": "x" * size})
+    assert response.status_code == status
+    if status == 413:
+        assert "Data yang dikirim terlalu besar." in text(response)
+        assert "import-dtks" not in text(response) and "Pecah" not in text(response)
+    assert stored(uploads) == [] and DtksNik.select().count() == 0
+
+
+@pytest.mark.parametrize("name, lang, words", [
+    ("kpj", "id", "Ukuran paling banyak 32 MB, sekitar 959.000 baris; pecah berkas yang lebih besar."),
+    ("kpj", "en", "Size at most 32 MB, about 959.000 rows; split larger files."),
+    ("dtks", "id", "Ukuran paling banyak 32 MB. Daftar yang lebih besar diimpor oleh pengelola server "
+                   "dengan perintah flask --app app import-dtks; jangan dipecah."),
+    ("dtks", "en", "At most 32 MB. A larger list is imported by the server's administrator with the "
+                   "command flask --app app import-dtks; do not split it."),
+])
+def test_the_upload_page_states_the_limit_in_the_staffs_language(admin, name, lang, words):
+    admin.get(f"/bahasa/{lang}")
+    assert words in text(admin.get(f"/staff/{name}"))
+
+
+@pytest.mark.parametrize("value, taken", [
+    (None, 32 * MIB), (str(MIB), MIB), (" 67108864 ", 64 * MIB), (str(1024 * MIB), 1024 * MIB),
+    (str(MIB - 1), None), ("0", None), ("-1", None), (str(1024 * MIB + 1), None), ("32M", None),
+    ("", None), ("3.5e7", None),
+])
+def test_import_max_bytes_is_checked_at_start_up(monkeypatch, sqlite_url, value, taken):
+    if value is not None:
+        monkeypatch.setenv("IMPORT_MAX_BYTES", value)
+    if taken is None:
+        with pytest.raises(SettingError, match=r"^IMPORT_MAX_BYTES must be a whole number from "
+                                               r"1,048,576 to 1,073,741,824, not "):
+            make_app(sqlite_url)
+    else:
+        assert make_app(sqlite_url).config["IMPORT_MAX_BYTES"] == taken

@@ -1,9 +1,11 @@
 """The registration form's contract, shared by the public form and assisted registration."""
+from dataclasses import dataclass
+
 from flask import current_app
 
-from core import program_year
+from core import program_year, refcache
+from core.program_year import Window
 from core.validation import Applicant
-from models import Occupation, Region
 from web.texts import error_text
 
 
@@ -23,31 +25,64 @@ def messages_for(errors):
     return {f: error_text(k, rules, f) for f, k in errors.items()}
 
 
-def chosen_regency(values):
+def reference_now():
+    """core/refcache.py's snapshot of the reference data, its generation checked now: one
+    statement of one row.
+
+    Other readers may take the snapshot up to refcache.FRESH_SECONDS old; a page checks the
+    number on every view, so a change made anywhere (another gunicorn worker, the CLI, SQL on the
+    database) shows on the next one, and the generation keys whatever is made from the snapshot
+    (web/shells.py). Its generation is None when the database has none: then keep nothing.
+    """
+    return refcache.snapshot(force=True)
+
+
+@dataclass(frozen=True)
+class FormReference:
+    """The reference data one form shows: the snapshot, the chosen regency, the window."""
+
+    snapshot: refcache.Snapshot
+    regency: str  # a regency code, or ''
+    window: Window
+
+    @property
+    def generation(self):
+        """What a page made from this reference data is kept under (None: do not keep it)."""
+        return self.snapshot.generation
+
+
+def chosen_regency(values, codes):
     """The regency code the form has chosen (the regency field, else the kelurahan's), or ''."""
-    codes = {r.code for r in Region.regencies()}
     for text in (values.get("kabupaten", ""), values.get("kelurahan", "")[:5]):
         if text[:16] in codes:
             return text[:16]
     return ""
 
 
-def kelurahan_context(regency, values=None, errors=None):
+def form_reference(values):
+    """The FormReference for a form holding values: one statement (the generation)."""
+    snap = reference_now()
+    regency = chosen_regency(values, {r.code for r in snap.regencies()})
+    year = snap.year
+    return FormReference(snap, regency, program_year.window(year=year) if year else Window())
+
+
+def kelurahan_context(regency, snap, values=None, errors=None):
     """The kelurahan question for one regency: its villages (by kecamatan code) and kecamatan names."""
-    villages = list(Region.villages_of(regency)) if regency else []
-    districts = {r.code: r.name for r in Region.select().where(
-        (Region.level == "district") & (Region.parent == regency))} if regency else {}
-    return dict(values=values or {}, errors=errors or {}, villages=villages, districts=districts,
-                regency=regency)
+    return dict(values=values or {}, errors=errors or {},
+                villages=snap.villages_of(regency) if regency else (),
+                districts=snap.districts_of(regency) if regency else {}, regency=regency)
 
 
-def form_context(values=None, errors=None):
+def form_context(values=None, errors=None, ref=None):
     """Everything the registration form template needs: values, errors, menus, the window.
 
     Step one names the regency (ten options); only then does the page carry that regency's
-    kelurahan, so the first visit stays small (docs/design.md, "Budgets").
+    kelurahan, so the first visit stays small (docs/design.md, "Budgets"). ref: the values'
+    FormReference when the caller has it already.
     """
     values = values or {}
-    regency = chosen_regency(values)
-    return dict(kelurahan_context(regency, values, errors), occupations=list(Occupation.menu()),
-                regencies=list(Region.regencies()), window=program_year.window())
+    ref = ref or form_reference(values)
+    return dict(kelurahan_context(ref.regency, ref.snapshot, values, errors),
+                occupations=ref.snapshot.occupations, regencies=ref.snapshot.regencies(),
+                window=ref.window)
