@@ -8,6 +8,7 @@ from peewee import (
     BigIntegerField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -147,14 +148,25 @@ class Pool(BaseModel):
     requires_dtks = BooleanField(default=False)
     # What an SMS calls the pool: short enough to be sent whole ("Kota Balikpapan"), never cut.
     sms_name = CharField(max_length=20, default="")
+    # Counters its seats are kept in: 1, `held` on this row; K > 1, K PoolShare rows (this row's
+    # `held` stays 0), so registrations do not all queue on one row (docs/scaling.md, section 5).
+    shares = IntegerField(default=1)
 
     class Meta:
         indexes = ((("year", "code"), True),)
 
     @property
+    def seats_held(self):
+        """Seats held: this row's counter, or the sum of its shares' (one query) when split."""
+        if self.shares == 1:
+            return self.held
+        return (PoolShare.select(fn.COALESCE(fn.SUM(PoolShare.held), 0))
+                .where(PoolShare.pool == self.id).scalar())
+
+    @property
     def left(self):
         """Seats not held."""
-        return max(self.capacity - self.held, 0)
+        return max(self.capacity - self.seats_held, 0)
 
     def serves(self, region_code):
         """Whether this pool's region contains region_code."""
@@ -164,6 +176,18 @@ class Pool(BaseModel):
     def of_year(cls, year):
         """Pools of a program year by priority."""
         return cls.select().where(cls.year == year).order_by(cls.priority, cls.id)
+
+
+class PoolShare(BaseModel):
+    """One of the K counters of a pool split in shares: its part of the capacity and seats held."""
+
+    pool = ForeignKeyField(Pool, column_name="pool", backref="+", on_delete="CASCADE")
+    share = IntegerField()  # 0 … K-1
+    capacity = IntegerField()
+    held = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("pool", "share")
 
 
 class StaffUser(BaseModel):
@@ -203,6 +227,9 @@ class Registration(BaseModel):
     occupation = ForeignKeyField(Occupation, column_name="occupation")
     region = ForeignKeyField(Region, column_name="region", index=True)
     pool = ForeignKeyField(Pool, null=True, column_name="pool", index=True)
+    # The pool's share the seat was taken in (None: taken while the pool had one counter); a pool
+    # of K shares counts it in share (share mod K), None as 0 (core/seats.py).
+    share = IntegerField(null=True)
     status = CharField(max_length=12)
     channel = CharField(max_length=10)
     assisted_by = ForeignKeyField(StaffUser, null=True, column_name="assisted_by")
@@ -424,6 +451,6 @@ class SchemaMigration(BaseModel):
 
 
 ALL_MODELS = [
-    Region, Occupation, ProgramYear, Pool, StaffUser, Registration, Reverification, AuditEvent,
-    OutboxMessage, SmsInbound, SmsSession, SmsOptOut, DtksNik, SmsLanguage,
+    Region, Occupation, ProgramYear, Pool, PoolShare, StaffUser, Registration, Reverification,
+    AuditEvent, OutboxMessage, SmsInbound, SmsSession, SmsOptOut, DtksNik, SmsLanguage,
 ]

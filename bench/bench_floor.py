@@ -129,10 +129,10 @@ def audit(url, acknowledged, label):
     open_database(url)
     with db.connection_context():
         pools = list(Pool.select())
-        oversold = sum(max(p.held - p.capacity, 0) for p in pools)
-        drift = sum(abs(Registration.count_held(p) - p.held) for p in pools)
+        oversold = sum(max(p.seats_held - p.capacity, 0) for p in pools)
+        drift = sum(abs(Registration.count_held(p) - p.seats_held) for p in pools)
         rows = Registration.select().count()
-        held = sum(p.held for p in pools)
+        held = sum(p.seats_held for p in pools)
     db.close()
     return [
         row(f"{label}: seats held (of {sum(CAPACITY.values())})", held, "seats"),

@@ -1,4 +1,5 @@
-"""Registration on PostgreSQL: 1, 2 and 4 gunicorn workers; registrations over 1, 10, 500 pools.
+"""Registration on PostgreSQL: 1, 2 and 4 gunicorn workers; registrations over 1, 10, 500 pools;
+one pool on its row against the same pool split in SCALING_SHARES (default 8) shares.
 
 PostgreSQL is started like tests/pgserver.py does, but durable as in production (fsync and
 synchronous_commit on): a pool's row stays locked until its transaction's commit is on disk, and
@@ -7,15 +8,25 @@ ceiling. Pools are made for the benchmark: one covering 500 villages, ten coveri
 one per village; each registration touches exactly one pool. The per-pool ceiling is also taken
 directly: the time from locking the pool to the end of COMMIT, one registration at a time.
 SCALING_SECONDS (default 3) lengthens each run.
+
+The shares comparison (docs/scaling.md, section 5) runs the same clients against one pool in
+turns, unsplit and split, SHARES_ROUNDS times each: over HTTP (gunicorn, register() as it is),
+and with core clients that call quota.register() in processes without its first lock on every
+serving pool (as register() is once the per-phone lock is ported; the benchmark's phones are all
+different), where the pool's row, not the web tier, is what the clients queue on.
 """
+import datetime as dt
+import multiprocessing
 import os
 import statistics
+import threading
 import time
 from functools import partial
 
 from bench.bench_floor import Register
 from bench.common import drive, row
 from config import DEFAULT_RULES
+from core import pools as pool_rules
 from core import quota, seats
 from database import open_database
 from models import Pool, ProgramYear, Region, Registration, db
@@ -24,9 +35,13 @@ from tests.live_server import LiveServer, prepare_database
 from tests.pgserver import PgServer
 
 SECONDS = float(os.environ.get("SCALING_SECONDS", 3))
+SHARES = int(os.environ.get("SCALING_SHARES", 8))
+SHARES_ROUNDS = int(os.environ.get("SHARES_ROUNDS", 2))
+CORE_CLIENTS = dict(processes=2, threads=8)
 WORKERS = (1, 2, 4)
 SPREADS = (1, 10, 500)
 LOAD = dict(processes=2, threads=8)
+LOAD_AT_START = os.getloadavg()
 VILLAGES = [f"64.99.{d:02d}.{1001 + v}" for d in range(1, 11) for v in range(50)]
 
 
@@ -78,9 +93,9 @@ def lock_hold_ms(url, count=200):
     holds, commits, marks = [], [], {}
     take, commit = seats.take_seat, db.obj.commit
 
-    def timed_take(pool, open_only=True):
+    def timed_take(pool, *args, **kwargs):
         marks.setdefault("locked", time.perf_counter())  # the UPDATE locks the pool's row
-        return take(pool, open_only)
+        return take(pool, *args, **kwargs)
 
     def timed_commit():
         started = time.perf_counter()
@@ -111,6 +126,8 @@ def run():
     server.start()
     rows, phase = [], 0
     try:
+        if os.environ.get("SCALING_ONLY_SHARES"):
+            return shares_rows(server)
         for spread in SPREADS:
             url = server.create_database(f"scaling_{spread}")
             prepare_database(url)
@@ -133,6 +150,7 @@ def run():
                 rows += [row("PG pool row held per registration (lock to end of COMMIT)", hold, "ms"),
                          row("PG ... of which COMMIT (WAL flush, synchronous_commit on)", flush, "ms"),
                          row("PG per-pool ceiling (1 / hold)", 1000 / hold, "registrations/s")]
+        rows += shares_rows(server)
     finally:
         db.close()
         if db.obj is not None and hasattr(db.obj, "close_all"):
@@ -142,10 +160,113 @@ def run():
 
 
 def audit(url):
-    """Seats held beyond capacity plus pool counters differing from the rows."""
+    """Seats held beyond capacity plus counters (pool or share) differing from the rows."""
     open_database(url)
     with db.connection_context():
         pools = list(Pool.select())
-        bad = sum(max(p.held - p.capacity, 0) + abs(Registration.count_held(p) - p.held) for p in pools)
+        bad = sum(max(p.seats_held - p.capacity, 0) + abs(Registration.count_held(p) - p.seats_held)
+                  for p in pools) + len(seats.seat_problems())
     db.close()
     return bad
+
+
+def split(url, shares):
+    """Keep the one benchmark pool's seats in `shares` counters."""
+    open_database(url)
+    with db.connection_context():
+        assert pool_rules.set_shares("bench-000", shares, "bench").ok
+    db.close()
+
+
+def core_clients(url, phase, seconds):
+    """Registrations/s of CORE_CLIENTS calling quota.register() without its first lock."""
+    ctx = multiprocessing.get_context("spawn")
+    processes, threads = CORE_CLIENTS["processes"], CORE_CLIENTS["threads"]
+    barrier, results = ctx.Barrier(processes * threads), ctx.Queue()
+    workers = [ctx.Process(target=_core_process, daemon=True,
+                           args=(url, phase, p, threads, seconds, barrier, results))
+               for p in range(processes)]
+    for w in workers:
+        w.start()
+    done = [results.get(timeout=seconds + 180) for _ in workers]
+    for w in workers:
+        w.join(timeout=30)
+    failed = [d for d in done if d[0] == "error"]
+    if failed:
+        raise RuntimeError(f"a core client failed: {failed[0][1]}")
+    count = sum(d[1] for d in done)
+    refused = sum(d[2] for d in done)
+    span = max(d[4] for d in done) - min(d[3] for d in done)
+    return count / span, refused
+
+
+def _core_process(url, phase, process, threads, seconds, barrier, results):
+    """One process of core clients: each thread registers new applicants until seconds pass."""
+    try:
+        open_database(url)
+        # No lock on every serving pool first (the bench's phones are unique): only the seat's
+        # counter row is locked, as once register() takes the per-phone lock instead.
+        quota.lock_pools = lambda pools, read=False: []
+        counts, refusals, starts = [], [], []
+
+        def client(slot):
+            base = (phase * 16 + slot) * 100_000  # phase < 6: unique 8-digit numbers
+            with db.connection_context():
+                barrier.wait(timeout=120)
+                began, k, refused = time.time(), 0, 0
+                starts.append(began)
+                while time.time() < began + seconds:
+                    n = base + k
+                    # Born 1970-71 and 0815 numbers: never a NIK or phone of the HTTP clients.
+                    a = applicant(n, birth=dt.date(1970, 1, 1) + dt.timedelta(days=n // 9999),
+                                  phone=f"0815{n:08d}", kelurahan=VILLAGES[n % len(VILLAGES)])
+                    refused += not quota.register(a, "web", DEFAULT_RULES).ok
+                    k += 1
+            counts.append(k)
+            refusals.append(refused)
+
+        pool = [threading.Thread(target=client, args=(process * threads + t,))
+                for t in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        results.put(("ok", sum(counts), sum(refusals), min(starts), time.time()))
+    except Exception as exc:  # noqa: BLE001 - the parent reports it
+        barrier.abort()
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def shares_rows(server):
+    """One pool unsplit against the same pool in SHARES shares: HTTP and core clients, in turns."""
+    url = server.create_database("scaling_shares")
+    prepare_database(url)
+    make_pools(url, 1)
+    http, core, phase = {1: [], SHARES: []}, {1: [], SHARES: []}, -1
+    refused = 0
+    for _ in range(SHARES_ROUNDS):
+        for shares in (1, SHARES):
+            split(url, shares)
+            phase += 1
+            with LiveServer(url, workers=2, threads=4) as live:
+                drive(live.base_url, partial(SpreadRegister, phase=phase * 2), seconds=1, **LOAD)
+                result = drive(live.base_url, partial(SpreadRegister, phase=phase * 2 + 1),
+                               seconds=SECONDS, **LOAD)
+            http[shares].append((result.rps, result.ms(99),
+                                 sum(n for status, n in result.statuses.items() if status != 303)))
+            rate, no = core_clients(url, phase, SECONDS)
+            core[shares].append(rate)
+            refused += no
+    rows = [row("PG shares run: load average (1 min) at start", LOAD_AT_START[0], "")]
+    for shares in (1, SHARES):
+        label = f"PG 1 pool in {shares} share{'s' if shares > 1 else ''}"
+        rows += [row(f"{label}, HTTP (2 workers, register() as it is): registrations",
+                     statistics.mean(r for r, _p, _f in http[shares]), "req/s"),
+                 row(f"{label}, HTTP: p99", statistics.mean(p for _r, p, _f in http[shares]), "ms"),
+                 row(f"{label}, HTTP: answered other than 303",
+                     sum(f for _r, _p, f in http[shares]), "requests", "= 0"),
+                 row(f"{label}, core clients without the first lock: registrations",
+                     statistics.mean(core[shares]), "registrations/s")]
+    rows += [row("PG shares run: core registrations refused", refused, "registrations", "= 0"),
+             row("PG shares run: seats beyond capacity or counters off", audit(url), "seats", "= 0")]
+    return rows

@@ -129,7 +129,7 @@ def seats(url):
     open_database(url)
     with db.connection_context():
         pools = list(Pool.select())
-        oversold = sum(max(p.held - p.capacity, 0) for p in pools)
-        drift = sum(abs(Registration.count_held(p) - p.held) for p in pools)
+        oversold = sum(max(p.seats_held - p.capacity, 0) for p in pools)
+        drift = sum(abs(Registration.count_held(p) - p.seats_held) for p in pools)
     db.close()
     return oversold, drift

@@ -2,7 +2,7 @@
 from collections import Counter
 
 from core.journal import audit
-from core.seats import seat_problems
+from core.seats import lock_shares, seat_problems, set_counters
 from models import Pool, Registration, db
 
 FIELDS = ("ref", "year", "nik", "nik_active", "name", "birth_date", "sex", "phone", "occupation",
@@ -33,18 +33,31 @@ def locked_pools(year):
 
 
 def insert_chunk(year, draw):
-    """One transaction: draw rows against the pools' free seats, insert them, count the seats."""
+    """One transaction: draw rows against the pools' free seats, insert them, count the seats.
+
+    A pool split in shares has its shares locked, then rebuilt from its rows (core/seats.py)."""
     with db.atomic():
         pools = locked_pools(year)
-        free = {p.id: p.capacity - p.held for p in pools}
+        before = {p.id: p.capacity - (sum(lock_shares(p)) if p.shares > 1 else p.held) for p in pools}
+        free = dict(before)
         rows = draw(pools, free)
         insert_rows([tuple(r[f] for f in FIELDS) for r in rows])
         for pool in pools:
-            taken = pool.capacity - pool.held - free[pool.id]
-            if taken and not Pool.update(held=Pool.held + taken).where(
+            taken = before[pool.id] - free[pool.id]
+            if taken and pool.shares > 1:
+                recount(pool)
+            elif taken and not Pool.update(held=Pool.held + taken).where(
                     (Pool.id == pool.id) & (Pool.held + taken <= Pool.capacity)).execute():
                 raise RuntimeError("a pool changed while registrations were added in bulk")
     return rows
+
+
+def recount(pool):
+    """Set a pool's counters (locked by the caller) from its seat-holding rows; refuse an oversold pool."""
+    try:
+        set_counters(pool, pool.capacity)
+    except ValueError:
+        raise RuntimeError(f"pool {pool.code} would hold more seats than its capacity") from None
 
 
 def insert_rows(rows, size=400):
@@ -64,7 +77,10 @@ def recount_held(year, actor, action, n):
     """Set every pool's held counter of year from its seat-holding rows; refuse an oversold pool."""
     with db.atomic():
         for pool in Pool.of_year(year).for_update() if db.for_update else Pool.of_year(year):
-            Pool.update(held=Registration.count_held(pool)).where(Pool.id == pool.id).execute()
+            if pool.shares > 1:
+                recount(pool)
+            else:
+                Pool.update(held=Registration.count_held(pool)).where(Pool.id == pool.id).execute()
         problems = seat_problems()
         if problems:
             raise RuntimeError(f"seat rule broken after {action}: {problems}")

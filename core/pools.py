@@ -1,8 +1,10 @@
-"""Pools for any region: create one, change its name, SMS name, capacity, priority or DTKS rule.
+"""Pools for any region: create one, change its name, SMS name, capacity, priority, DTKS rule or
+shares.
 
 A pool serves a province or a regency (a Kemendagri code prefix); a kecamatan- or kelurahan-level
 pool would overlap the regency pools oddly, so it is refused. Capacity never goes below the
-seats held (core/quota.py's set_capacity does that change).
+seats held (core/quota.py's set_capacity does that change). A pool taking more registrations a
+second than one counter row allows keeps its seats in K shares (core/seats.py).
 """
 import re
 
@@ -11,7 +13,7 @@ from core import quota
 from core.gsm7 import gsm7_length
 from core.journal import audit
 from core.outcome import Outcome, fail, retrying
-from core.seats import fill_seats
+from core.seats import MAX_SHARES, fill_seats, lock_pool, set_counters
 from core.text import plain
 from models import Pool, ProgramYear, Region, db
 
@@ -53,12 +55,19 @@ def check_sms_name(sms_name):
     return text, "sms_name_length" if length > SMS_NAME_MAX else None
 
 
+def check_shares(shares):
+    """{field: key} for a number of shares that is not a whole number from 1 to MAX_SHARES."""
+    ok = isinstance(shares, int) and not isinstance(shares, bool) and 1 <= shares <= MAX_SHARES
+    return {} if ok else {"shares": "shares_format"}
+
+
 @retrying
 def create_pool(code, name, region, capacity, priority, requires_dtks, actor, provinces=None,
-                sms_name=""):
-    """Add a pool to the current year (seats go at once to those waiting that it serves)."""
+                sms_name="", shares=1):
+    """Add a pool to the current year (seats go at once to those waiting that it serves);
+    shares: counters its seats are kept in (1–64)."""
     code, name, region = (code or "").strip().lower(), " ".join((name or "").split()), (region or "").strip()
-    errors = check_numbers(capacity, priority)
+    errors = check_numbers(capacity, priority) | check_shares(shares)
     if not CODE_RE.match(code):
         errors["code"] = "pool_code_format"
     if not 2 <= len(name) <= 120:
@@ -79,17 +88,20 @@ def create_pool(code, name, region, capacity, priority, requires_dtks, actor, pr
         pool = Pool.create(code=code, name=name, year=year, region_prefix=region, capacity=capacity,
                            held=0, priority=priority, is_open=True, requires_dtks=bool(requires_dtks),
                            sms_name=sms_name)
+        if shares > 1:
+            set_counters(pool, capacity, shares)
         audit(actor, "create_pool", after=code, pool=code, region=region, capacity=capacity,
-              priority=priority, requires_dtks=bool(requires_dtks), sms_name=sms_name)
+              priority=priority, requires_dtks=bool(requires_dtks), sms_name=sms_name, shares=shares)
         promoted = fill_seats(pool)
     return Outcome(True, pool=Pool.get_by_id(pool.id), promoted=promoted)
 
 
 @retrying
-def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=None):
-    """Change a pool of the current year; capacity never below the seats held; sms_name None: kept."""
+def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=None, shares=None):
+    """Change a pool of the current year; capacity never below the seats held; sms_name None: kept;
+    shares (1–64, None: as it is) rebuilds its counters from the seats held."""
     name = " ".join((name or "").split())
-    errors = check_numbers(capacity, priority)
+    errors = check_numbers(capacity, priority) | (check_shares(shares) if shares is not None else {})
     if not 2 <= len(name) <= 120:
         errors["name"] = "pool_name_required"
     sms_name, key = (None, None) if sms_name is None else check_sms_name(sms_name)
@@ -102,7 +114,7 @@ def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=N
         pool = Pool.get_or_none((Pool.code == code) & (Pool.year == year))
         if pool is None:
             return fail("pool", "pool_unknown")
-        if capacity < pool.held:
+        if capacity < pool.seats_held:
             return fail("capacity", "capacity_below_held")
         sms_name = pool.sms_name if sms_name is None else sms_name
         Pool.update(name=name, priority=priority, requires_dtks=bool(requires_dtks),
@@ -113,5 +125,26 @@ def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=N
         if outcome is not None and not outcome.ok:  # held grew meanwhile: undo the whole change
             txn.rollback()
             return outcome
+        if shares is not None and shares != pool.shares:
+            set_shares(code, shares, actor, year)
         promoted = outcome.promoted if outcome else fill_seats(Pool.get_by_id(pool.id))
+    return Outcome(True, pool=Pool.get_by_id(pool.id), promoted=promoted)
+
+
+@retrying
+def set_shares(code, shares, actor, year=None):
+    """Keep a pool's seats in `shares` counters (1–64), rebuilt in one transaction from the
+    registrations holding its seats, free seats spread evenly; error key `shares_format`."""
+    if errors := check_shares(shares):
+        return Outcome(False, errors)
+    with db.atomic():
+        year = year or ProgramYear.current()
+        pool = Pool.get_or_none((Pool.code == code) & (Pool.year == year))
+        if pool is None:
+            return fail("pool", "pool_unknown")
+        pool = lock_pool(pool.id)
+        before = pool.shares
+        set_counters(pool, pool.capacity, shares)
+        audit(actor, "set_shares", before=str(before), after=str(shares), pool=pool.code)
+        promoted = fill_seats(pool)  # none, unless a seat was free beside a waiter before
     return Outcome(True, pool=Pool.get_by_id(pool.id), promoted=promoted)

@@ -6,6 +6,7 @@ from core import clock
 from core.journal import audit
 from core.outcome import Outcome, retrying
 from core.reverification import carry_over
+from core.seats import set_counters
 from models import Pool, ProgramYear, db
 
 DEFAULT_POOLS = (
@@ -41,17 +42,22 @@ def open_year(year, actor, copy_from=None, opens_on=None, closes_on=None):
 
 
 def copy_pools(source, new):
-    """Give the new year the source year's pools (capacity, region, priority), none held."""
+    """Give the new year the source year's pools (capacity, region, priority, shares), none held."""
     if source is None:
         pools = [dict(code=c, name=n, region_prefix=p, capacity=cap, priority=pr, requires_dtks=d,
                       sms_name=SMS_NAMES.get(c, ""))
                  for c, n, p, cap, pr, d in DEFAULT_POOLS]
+        shares = [1] * len(pools)
     else:
+        old = list(Pool.of_year(source))
         pools = [dict(code=p.code, name=p.name, region_prefix=p.region_prefix, capacity=p.capacity,
                       priority=p.priority, requires_dtks=p.requires_dtks, sms_name=p.sms_name)
-                 for p in Pool.of_year(source)]
-    for values in pools:
-        Pool.create(year=new, held=0, is_open=True, **values)
+                 for p in old]
+        shares = [p.shares for p in old]
+    for values, k in zip(pools, shares):
+        pool = Pool.create(year=new, held=0, is_open=True, **values)
+        if k > 1:
+            set_counters(pool, pool.capacity, k)
     return len(pools)
 
 

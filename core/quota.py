@@ -17,9 +17,12 @@ from core.seats import (
     fill_seats,
     first_free_seat,
     give_back_seat,
+    hold_seat,
+    lock_pool,
     lock_pools,
     pools_serving,
     release_seat,
+    set_share_capacity,
 )
 from core.validation import from_reference, validate
 from models import (
@@ -143,17 +146,15 @@ def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_
     waiting list: a seat freed meanwhile is seen, and one freed later finds them waiting.
     """
     def seat():
-        pool = first_free_seat(pools)
-        if pool is None and db.for_update and serving:
-            lock_pools(serving)
-            pool = first_free_seat(pools)
+        held = hold_seat(pools, clean.nik.value, serving)
         # A copy: the snapshot's Pool is shared by every thread of the process.
-        pool = Pool(**pool.__data__) if pool else None
-        return {"pool": pool, "status": "pending" if pool else "waitlisted"}
+        pool = Pool(**held.pool.__data__) if held else None
+        return {"pool": pool, "share": held and held.share,
+                "status": "pending" if pool else "waitlisted"}
 
     return insert_with_fresh_ref(
         year, clean.nik.value, before_insert=seat, nik_checked=True,
-        give_back=lambda extra: give_back_seat(extra["pool"]), name=clean.name,
+        give_back=lambda extra: give_back_seat(extra["pool"], extra["share"]), name=clean.name,
         birth_date=clean.birth_date, sex=clean.nik.sex, phone=clean.phone, occupation=clean.occupation, region=clean.region,
         channel=channel, assisted_by=assisted_by,
         declared_not_participant=applicant.decl_not_participant,
@@ -235,7 +236,7 @@ def change_status(registration_id, allowed, new_status, actor, action, sms=None,
         audit(actor, action, registration, before, new_status, **extra)
         promoted = []
         if before in SEAT_STATUSES and new_status not in SEAT_STATUSES:
-            promoted = release_seat(registration.pool_id)
+            promoted = release_seat(registration.pool_id, registration.share)
         if sms:
             queue_sms(registration, sms, **{k: v for k, v in extra.items() if v})
     return Outcome(True, registration=registration, promoted=promoted)
@@ -276,10 +277,10 @@ def reopen(registration, actor):
         if not claimed:
             return fail("form", "cannot_reopen")
         registration = Registration.get_by_id(registration.id)
-        pool = seat_for(registration.year_id, registration.region_id,
+        seat = seat_for(registration.year_id, registration.region_id,
                         registration.declared_dtks or registration.dtks_confirmed)
-        if pool is not None:
-            Registration.update(status="pending", pool=pool).where(
+        if seat is not None:
+            Registration.update(status="pending", pool=seat.pool, share=seat.share).where(
                 Registration.id == registration.id).execute()
         registration = Registration.get_by_id(registration.id)
         audit(actor, "reopen", registration, "rejected", registration.status)
@@ -288,17 +289,28 @@ def reopen(registration, actor):
 
 @retrying
 def set_capacity(pool_code, capacity, actor, year=None):
-    """Change a pool's capacity, never below the seats held; more room promotes the waiting."""
+    """Change a pool's capacity, never below the seats held; more room promotes the waiting.
+
+    A pool split in shares spreads its free seats evenly over them (core/seats.py)."""
     with db.atomic():
         year = year or ProgramYear.current()
         pool = Pool.get_or_none((Pool.code == pool_code) & (Pool.year == year))
         if pool is None:
             return fail("pool", "pool_unknown")
-        if capacity < 0 or not Pool.update(capacity=capacity).where(
+        pool = lock_pool(pool.id)  # as it is now: split in shares or not
+        before = pool.capacity
+        if capacity < 0:
+            return fail("capacity", "capacity_below_held")
+        if pool.shares > 1:
+            try:
+                set_share_capacity(pool, capacity)
+            except ValueError:
+                return fail("capacity", "capacity_below_held")
+        elif not Pool.update(capacity=capacity).where(
                 (Pool.id == pool.id) & (Pool.held <= capacity)).execute():
             return fail("capacity", "capacity_below_held")
-        audit(actor, "set_capacity", before=str(pool.capacity), after=str(capacity), pool=pool.code)
-        promoted = fill_seats(Pool.get_by_id(pool.id))
+        audit(actor, "set_capacity", before=str(before), after=str(capacity), pool=pool.code)
+        promoted = fill_seats(pool)
     return Outcome(True, promoted=promoted)
 
 
@@ -317,13 +329,13 @@ def set_pool_open(pool_code, is_open, actor, year=None):
 
 
 def seat_for(year, region_code, dtks=True):
-    """Hold a seat for a region in the first serving pool with one free, open or not; pool or None.
+    """Hold a seat for a region in the first serving pool with one free, open or not; Seat or None.
 
     For staff decisions (reopen, re-verification): a closed pool still takes those it admitted.
     """
     serving, _ = pools_serving(year, region_code, dtks)
-    lock_pools(serving)
-    return first_free_seat(serving, open_only=False)
+    # Read again under the lock: a pool split since the read above keeps its seats in shares.
+    return first_free_seat(lock_pools(serving, read=True), open_only=False)
 
 
 def current_pools():

@@ -34,11 +34,11 @@ def confirm(reverification_id, actor):
         if nik_counts(rev.year_id, rev.nik):
             txn.rollback()  # the entry stays open
             return fail("nik", "registered_again")
-        pool = quota.seat_for(rev.year_id, old.region_id, old.declared_dtks or old.dtks_confirmed)
-        if pool is None:
+        seat = quota.seat_for(rev.year_id, old.region_id, old.declared_dtks or old.dtks_confirmed)
+        if seat is None:
             txn.rollback()
             return fail("form", "no_seat")
-        registration = copy_registration(old, rev.year_id, pool)
+        registration = copy_registration(old, rev.year_id, seat)
         if registration is None:  # the NIK registered in the new year meanwhile
             txn.rollback()
             return fail("nik", "registered_again")
@@ -48,10 +48,11 @@ def confirm(reverification_id, actor):
     return Outcome(True, registration=registration)
 
 
-def copy_registration(old, year, pool):
-    """Last year's registration again in `year`, approved, under a new code; None if the NIK counts."""
+def copy_registration(old, year, seat):
+    """Last year's registration again in `year`, approved in seat (core/seats.Seat), under a new
+    code; None if the NIK counts."""
     return insert_with_fresh_ref(
-        year, old.nik, pool=pool, status="approved", channel="reverify", name=old.name,
+        year, old.nik, pool=seat.pool, share=seat.share, status="approved", channel="reverify", name=old.name,
         birth_date=old.birth_date, sex=old.sex, phone=old.phone, occupation=old.occupation_id,
         region=old.region_id, declared_not_participant=old.declared_not_participant,
         declared_income=old.declared_income, declared_dtks=old.declared_dtks)

@@ -1,52 +1,142 @@
-"""Seats: a pool's `held` counter moves only by conditional UPDATEs checked by row count.
+"""Seats: a pool's counters move only by conditional UPDATEs checked by row count.
 
-`held = held + 1 WHERE held < capacity` inside the transaction that changes the registration
-keeps held ≤ capacity on SQLite (one writer, BEGIN IMMEDIATE) and PostgreSQL (row lock).
+A pool keeps its seats in one counter on its own row (`Pool.held`, shares == 1) or in K
+PoolShare rows whose capacities sum to the pool's (shares == K; the pool row's held stays 0):
+with one counter every registration for the pool queues on that row until COMMIT on PostgreSQL,
+with K they spread over K rows (docs/scaling.md, section 5). Every counter moves by
+`held = held + 1 WHERE held < capacity` inside the transaction that changes the registration, so
+each counter, and therefore the pool, stays at or below its capacity on SQLite (one writer,
+BEGIN IMMEDIATE) and PostgreSQL (row lock).
+
+A registration records the share it took (`Registration.share`); a pool of K shares counts it in
+share (share mod K), None as 0, so changing K rewrites the K counters, never the registrations.
+
+Locks on PostgreSQL, always in this order: pool rows (id order), share rows (share order),
+registration rows. Taking a seat locks one counter row. A seat becomes free (release, capacity,
+opening, new shares) only while its pool's row is locked, and an applicant joins the waiting list
+only after locking the rows of the pools serving them and trying once more: so either that retry
+sees the freed seat, or the release's promotion sees the newcomer waiting.
 """
-from peewee import fn
+import zlib
+from collections import namedtuple
+
+from peewee import SQL, fn
 
 from core.journal import audit, queue_sms
-from models import SEAT_STATUSES, Pool, Registration, db, now
+from models import SEAT_STATUSES, Pool, PoolShare, Registration, db, now
+
+MAX_SHARES = 64
+
+# A seat held: its pool, and the share it was taken in (None: the pool's own counter).
+Seat = namedtuple("Seat", "pool share")
 
 
-def take_seat(pool, open_only=True):
-    """Hold one seat in pool if one is free (and the pool is open, unless open_only=False)."""
-    condition = (Pool.id == pool.id) & (Pool.held < Pool.capacity)
-    if open_only:
-        condition &= Pool.is_open == True  # noqa: E712
-    return Pool.update(held=Pool.held + 1).where(condition).execute() == 1
+def spread(held, capacity):
+    """Capacities of shares holding `held` seats (a list) summing to capacity, free seats spread
+    evenly (the first shares get one more); ValueError if capacity is below the seats held."""
+    free, k = capacity - sum(held), len(held)
+    if free < 0:
+        raise ValueError(f"capacity {capacity} below {sum(held)} seats held")
+    return [h + free // k + (1 if s < free % k else 0) for s, h in enumerate(held)]
 
 
-def first_free_seat(pools, open_only=True):
-    """Hold a seat in the first of pools (by priority) with one free; that pool, or None."""
-    return next((p for p in pools if take_seat(p, open_only)), None)
+def first_share(pool, key):
+    """The share a registration tries first: its key (the NIK) hashed over the pool's shares."""
+    return zlib.crc32(key.encode()) % pool.shares if key and pool.shares > 1 else 0
 
 
-def give_back_seat(pool):
-    """Undo take_seat in the same transaction (the row it was for was refused); no promotion."""
+def take_seat(pool, open_only=True, first=0):
+    """Hold one seat in pool if one is free (and the pool is open, unless open_only=False): the
+    Seat, or None. A split pool's shares are tried from `first` on; each try locks one row."""
+    if pool.shares == 1:
+        # shares = 1: a pool read before it was split must not count on its row again.
+        condition = (Pool.id == pool.id) & (Pool.held < Pool.capacity) & (Pool.shares == 1)
+        if open_only:
+            condition &= Pool.is_open == True  # noqa: E712
+        return Seat(pool, None) if Pool.update(held=Pool.held + 1).where(condition).execute() else None
+    for n in range(pool.shares):
+        share = (first + n) % pool.shares
+        condition = ((PoolShare.pool == pool.id) & (PoolShare.share == share)
+                     & (PoolShare.held < PoolShare.capacity))
+        if open_only:
+            condition &= fn.EXISTS(Pool.select(SQL("1")).where(
+                (Pool.id == pool.id) & (Pool.is_open == True)))  # noqa: E712
+        if PoolShare.update(held=PoolShare.held + 1).where(condition).execute():
+            return Seat(pool, share)
+    return None
+
+
+def first_free_seat(pools, open_only=True, key=""):
+    """Hold a seat in the first of pools (by priority) with one free: its Seat, or None.
+    key (the NIK) picks the share tried first in a split pool."""
+    for pool in pools:
+        seat = take_seat(pool, open_only, first_share(pool, key))
+        if seat is not None:
+            return seat
+    return None
+
+
+def hold_seat(pools, key="", serving=None):
+    """A seat in the first open pool of pools with one free, else None: then the applicant may
+    join the waiting list. Before saying None, the pools `serving` the applicant (default: pools)
+    are read again, locked on PostgreSQL, and tried once more, so no one waits beside a seat freed
+    meanwhile or missed because a pool was split after it was read."""
+    seat = first_free_seat(pools, key=key)
+    if seat is not None or not pools:
+        return seat
+    fresh = {p.id: p for p in lock_pools(serving or pools, read=True)}
+    # SQLite has one writer: only a pool split since it was read can hide a seat from the first try.
+    again = [fresh[p.id] for p in pools
+             if p.id in fresh and (db.for_update or fresh[p.id].shares != p.shares)]
+    return first_free_seat(again, key=key)
+
+
+def give_back_seat(pool, share=None):
+    """Undo take_seat (its Seat's pool and share) in the same transaction (the row it was for was
+    refused); no promotion. pool None: nothing was taken."""
     if pool is not None:
+        _free(pool, share)
+
+
+def _free(pool, share):
+    """One seat less in the counter of pool that holds `share`'s seats."""
+    if pool.shares == 1:
         Pool.update(held=Pool.held - 1).where((Pool.id == pool.id) & (Pool.held > 0)).execute()
+    else:
+        PoolShare.update(held=PoolShare.held - 1).where(
+            (PoolShare.pool == pool.id) & (PoolShare.share == (share or 0) % pool.shares)
+            & (PoolShare.held > 0)).execute()
 
 
-def release_seat(pool_id):
-    """Give a seat back and hand it to the oldest matching waitlisted applicant; [promoted]."""
-    Pool.update(held=Pool.held - 1).where((Pool.id == pool_id) & (Pool.held > 0)).execute()
-    return fill_seats(Pool.get_by_id(pool_id))
+def release_seat(pool_id, share=None):
+    """Give back a seat held in share of pool and hand it to the oldest matching waitlisted
+    applicant (into that share first); [promoted]."""
+    pool = lock_pool(pool_id)
+    _free(pool, share)
+    return _fill(pool, (share or 0) % pool.shares)
 
 
 def fill_seats(pool):
-    """Promote waitlisted applicants into free seats of pool, oldest first; [promoted]."""
+    """Promote waitlisted applicants into free seats of pool (read again, locked), oldest first;
+    [promoted]."""
+    pool = lock_pool(pool.id)
+    return _fill(pool) if pool else []
+
+
+def _fill(pool, first=0):
+    """fill_seats on a pool its caller has just read and locked."""
     promoted = []
-    while take_seat(pool, open_only=False):
+    while (seat := take_seat(pool, open_only=False, first=first)) is not None:
         moved = None
         for candidate in Registration.waiting_for(pool).limit(50):
-            changed = Registration.update(status="pending", pool=pool, updated_at=now()).where(
+            changed = Registration.update(
+                status="pending", pool=pool, share=seat.share, updated_at=now()).where(
                 (Registration.id == candidate.id) & (Registration.status == "waitlisted")).execute()
             if changed:
                 moved = Registration.get_by_id(candidate.id)
                 break
         if moved is None:
-            Pool.update(held=Pool.held - 1).where(Pool.id == pool.id).execute()
+            give_back_seat(*seat)
             break
         audit("system", "promote", moved, "waitlisted", "pending", pool=pool.code)
         queue_sms(moved, "promoted", pool=pool.code)
@@ -54,15 +144,78 @@ def fill_seats(pool):
     return promoted
 
 
-def lock_pools(pools):
+def lock_pools(pools, read=False):
     """Lock pool rows in id order until commit (PostgreSQL; SQLite already has one writer).
 
     Without it, a seat freed while this registration is about to join the waiting list would
-    go back to the pool unseen, and the newcomer would wait beside a free seat.
+    go back to the pool unseen, and the newcomer would wait beside a free seat. read=True: also
+    return the pools as they are now (one SELECT on SQLite too), in the order given.
     """
-    if db.for_update and pools:
-        list(Pool.select(Pool.id).where(Pool.id.in_([p.id for p in pools]))
-             .order_by(Pool.id).for_update())
+    ids = [p.id for p in pools]
+    if not ids or not (read or db.for_update):
+        return []
+    query = Pool.select().where(Pool.id.in_(ids)).order_by(Pool.id)
+    found = {p.id: p for p in (query.for_update() if db.for_update else query)}
+    return [found[i] for i in ids if i in found]
+
+
+def lock_pool(pool_id):
+    """A pool as it is now, its row locked until commit on PostgreSQL; None if there is none."""
+    found = lock_pools([Pool(id=pool_id)], read=True)
+    return found[0] if found else None
+
+
+def lock_shares(pool):
+    """Seats held in each share of a split pool (its row locked by the caller), the share rows
+    locked in order until commit on PostgreSQL: [held of share 0, 1, …]."""
+    query = (PoolShare.select(PoolShare.share, PoolShare.held)
+             .where(PoolShare.pool == pool.id).order_by(PoolShare.share))
+    held = dict((query.for_update() if db.for_update else query).tuples())
+    return [held.get(s, 0) for s in range(pool.shares)]
+
+
+def set_counters(pool, capacity, shares=None):
+    """Give a pool (read and locked by the caller) `capacity` seats over `shares` counters (default:
+    as many as now), rebuilt from the seats its registrations hold; ValueError if they would not
+    fit (nothing changed). Waiting applicants are not promoted here: call fill_seats after."""
+    shares = pool.shares if shares is None else shares
+    if not 1 <= shares <= MAX_SHARES:
+        raise ValueError(f"shares must be 1 to {MAX_SHARES}")
+    if pool.shares > 1:
+        lock_shares(pool)  # seat-takers in them finish first, so the count below sees their rows
+    if shares == 1:
+        held = [Registration.count_held(pool)]
+    else:
+        held = [0] * shares
+        for share, n in (Registration.select(Registration.share, fn.COUNT(Registration.id))
+                         .where((Registration.pool == pool.id)
+                                & Registration.status.in_(SEAT_STATUSES))
+                         .group_by(Registration.share).tuples()):
+            held[(share or 0) % shares] += n
+    capacities = spread(held, capacity)
+    gone = PoolShare.pool == pool.id
+    PoolShare.delete().where(gone if shares == 1 else gone & (PoolShare.share >= shares)).execute()
+    if shares > 1:
+        # Rows kept are updated in place: a seat-taker waiting on one re-reads it after commit.
+        for share, (h, cap) in enumerate(zip(held, capacities)):
+            if not PoolShare.update(held=h, capacity=cap).where(
+                    (PoolShare.pool == pool.id) & (PoolShare.share == share)).execute():
+                PoolShare.insert(pool=pool.id, share=share, held=h, capacity=cap).execute()
+    Pool.update(capacity=capacity, shares=shares, held=held[0] if shares == 1 else 0).where(
+        Pool.id == pool.id).execute()
+    pool.capacity, pool.shares, pool.held = capacity, shares, held[0] if shares == 1 else 0
+
+
+def set_share_capacity(pool, capacity):
+    """Change a split pool's capacity (read and locked by the caller) from its counters, free
+    seats spread evenly over its shares; ValueError if below the seats held (nothing changed)."""
+    held = lock_shares(pool)
+    capacities = spread(held, capacity)
+    for share, cap in enumerate(capacities):
+        PoolShare.update(capacity=cap).where(
+            (PoolShare.pool == pool.id) & (PoolShare.share == share)).execute()
+    Pool.update(capacity=capacity).where(Pool.id == pool.id).execute()
+    pool.capacity = capacity
 
 
 def pools_serving(year, region_code, dtks=True, pools=None):
@@ -90,9 +243,39 @@ def dtks_only(year, region_code, pools=None):
 
 
 def seat_problems():
-    """(year, pool, held, counted, capacity) of pools whose counter is off or over capacity."""
-    counted = dict(Registration.select(Registration.pool, fn.COUNT(Registration.id))
-                   .where(Registration.status.in_(SEAT_STATUSES))
-                   .group_by(Registration.pool).tuples())
-    return [(p.year_id, p.code, p.held, counted.get(p.id, 0), p.capacity) for p in Pool.select()
-            if p.held != counted.get(p.id, 0) or p.held > p.capacity]
+    """(year, counter, held, counted, capacity) of every counter that is off or over capacity.
+
+    counter: a pool's code, or `code#share` for a share of a split pool; a split pool whose
+    shares do not number K or do not add up to its capacity, or whose own row holds seats, is
+    listed under its code with the sums of its shares.
+    """
+    counted = {}
+    for pool_id, share, n in (Registration.select(Registration.pool, Registration.share,
+                                                  fn.COUNT(Registration.id))
+                              .where(Registration.status.in_(SEAT_STATUSES))
+                              .group_by(Registration.pool, Registration.share).tuples()):
+        counted.setdefault(pool_id, []).append((share, n))
+    shares = {}
+    for row in PoolShare.select().order_by(PoolShare.share):
+        shares.setdefault(row.pool_id, []).append(row)
+    problems = []
+    for p in Pool.select().order_by(Pool.id):
+        rows = counted.get(p.id, [])
+        if p.shares == 1:
+            n = sum(k for _s, k in rows)
+            if p.held != n or p.held > p.capacity or shares.get(p.id):
+                problems.append((p.year_id, p.code, p.held, n, p.capacity))
+            continue
+        per_share = [0] * p.shares
+        for share, n in rows:
+            per_share[(share or 0) % p.shares] += n
+        mine = shares.get(p.id, [])
+        for row in mine:
+            n = per_share[row.share] if row.share < p.shares else 0
+            if row.held != n or row.held > row.capacity:
+                problems.append((p.year_id, f"{p.code}#{row.share}", row.held, n, row.capacity))
+        if ([r.share for r in mine] != list(range(p.shares)) or p.held
+                or sum(r.capacity for r in mine) != p.capacity):
+            problems.append((p.year_id, p.code, sum(r.held for r in mine), sum(per_share),
+                             sum(r.capacity for r in mine)))
+    return problems

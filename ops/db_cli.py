@@ -15,6 +15,8 @@ pool_cli = AppGroup("pool", help="Pools of the current program year.")
 SMS_NAME_HELP = (f"Short name SMS replies use, e.g. 'Kota Samarinda': GSM-7, at most "
                  f"{pools.SMS_NAME_MAX} characters (^{{}}[]~|€\\ count two). Empty: the name, "
                  "shortened by whole words.")
+SHARES_HELP = ("Counters the seats are kept in, 1-64: more than 1 for a pool taking more "
+               "registrations a second than one row allows (docs/scaling.md, section 5).")
 
 
 @click.command("init-db")
@@ -35,11 +37,11 @@ def pool_list():
     """Print code, capacity, held and waiting per pool."""
     with db.connection_context():
         year = ProgramYear.current()
-        click.echo(f"{'code':<20} {'open':<5} {'capacity':>9} {'held':>7} {'waiting':>8}")
+        click.echo(f"{'code':<20} {'open':<5} {'capacity':>9} {'held':>7} {'waiting':>8} {'shares':>6}")
         for pool in Pool.of_year(year):
             waiting = Registration.waiting_for(pool).count()
             click.echo(f"{pool.code:<20} {'yes' if pool.is_open else 'no':<5} "
-                       f"{pool.capacity:>9} {pool.held:>7} {waiting:>8}")
+                       f"{pool.capacity:>9} {pool.seats_held:>7} {waiting:>8} {pool.shares:>6}")
 
 
 @pool_cli.command("set-capacity")
@@ -85,17 +87,20 @@ def pool_close(code):
               help="Lower first: a regency pool (1) before the provincial one (2).")
 @click.option("--requires-dtks", is_flag=True, help="Only people on DTKS (declared or on the list).")
 @click.option("--sms-name", default="", help=SMS_NAME_HELP)
-def pool_create(code, name, region, capacity, priority, requires_dtks, sms_name):
+@click.option("--shares", type=int, default=1, show_default=True, help=SHARES_HELP)
+def pool_create(code, name, region, capacity, priority, requires_dtks, sms_name, shares):
     """Add a pool to the current program year (those waiting that it serves get its seats)."""
     with db.connection_context():
         outcome = pools.create_pool(code, name, region, capacity, priority, requires_dtks, "cli",
-                                    current_app.config["REGION_PROVINCES"], sms_name=sms_name)
+                                    current_app.config["REGION_PROVINCES"], sms_name=sms_name,
+                                    shares=shares)
     if not outcome.ok:
         refuse(outcome.errors, with_fields=True)
     pool = outcome.pool
     click.echo(f"{pool.code}: {pool.capacity} seats for {pool.region_prefix}, priority "
                f"{pool.priority}{', DTKS only' if pool.requires_dtks else ''}"
-               f"{f', SMS name {pool.sms_name!r}' if pool.sms_name else ''}; "
+               f"{f', SMS name {pool.sms_name!r}' if pool.sms_name else ''}"
+               f"{f', in {pool.shares} shares' if pool.shares > 1 else ''}; "
                f"{len(outcome.promoted)} promoted from the waiting list.")
 
 
@@ -106,8 +111,9 @@ def pool_create(code, name, region, capacity, priority, requires_dtks, sms_name)
 @click.option("--priority", type=int)
 @click.option("--requires-dtks/--no-requires-dtks", default=None)
 @click.option("--sms-name", help=SMS_NAME_HELP + " '' clears it.")
-def pool_edit(code, name, capacity, priority, requires_dtks, sms_name):
-    """Change a pool's name, SMS name, capacity, priority or DTKS rule (the rest stays as it is)."""
+@click.option("--shares", type=int, help=SHARES_HELP)
+def pool_edit(code, name, capacity, priority, requires_dtks, sms_name, shares):
+    """Change a pool's name, SMS name, capacity, priority, DTKS rule or shares (the rest stays)."""
     with db.connection_context():
         pool = Pool.get_or_none((Pool.code == code) & (Pool.year == ProgramYear.current()))
         if pool is None:
@@ -116,7 +122,8 @@ def pool_edit(code, name, capacity, priority, requires_dtks, sms_name):
             code, pool.name if name is None else name,
             pool.capacity if capacity is None else capacity,
             pool.priority if priority is None else priority,
-            pool.requires_dtks if requires_dtks is None else requires_dtks, "cli", sms_name=sms_name)
+            pool.requires_dtks if requires_dtks is None else requires_dtks, "cli", sms_name=sms_name,
+            shares=shares)
     if not outcome.ok:
         refuse(outcome.errors, with_fields=True)
     click.echo(f"{code}: changed; {len(outcome.promoted)} promoted from the waiting list.")

@@ -139,7 +139,7 @@ def dashboard():
     occupations = choices.occupations
     charts = [
         hbars("pools", _("Kursi terisi dari kapasitas per kuota"),
-              [(p.name, p.held) for p, _w in pools], _("Terisi"), {p.name: p.capacity for p, _w in pools}),
+              [(p.name, p.seats_held) for p, _w in pools], _("Terisi"), {p.name: p.capacity for p, _w in pools}),
         hbars("waiting", _("Daftar tunggu yang dapat masuk ke tiap kuota"),
               [(p.name, w) for p, w in pools], _("Menunggu")),
         columns("days", _("Pendaftaran per hari (%(n)s hari terakhir)", n=DAYS), counted["days"],

@@ -80,14 +80,16 @@ def create_pool():
 @bp.post("/kuota/<code>/ubah")
 @role_required("admin")
 def edit_pool(code):
-    """Change a pool's name, SMS name, capacity, priority and DTKS rule."""
+    """Change a pool's name, SMS name, capacity, priority, DTKS rule and shares."""
     pool_or_403(code)
     capacity, priority = whole(request.form.get("capacity")), whole(request.form.get("priority"), 2)
     sms_name = request.form.get("sms_name")  # None: a form without the field keeps it
+    shares = request.form.get("shares")  # None: as it is
     outcome = pool_rules.update_pool(
         code[:40], request.form.get("name", "")[:200], -1 if capacity is None else capacity,
         -1 if priority is None else priority, request.form.get("requires_dtks") == "1", actor(),
-        sms_name=None if sms_name is None else sms_name[:200])
+        sms_name=None if sms_name is None else sms_name[:200],
+        shares=None if shares is None else whole(shares, 2) or -1)
     if not outcome.ok:
         return pools_page({code[:40]: error_text(next(iter(outcome.errors.values())))}, 422)
     flash(_("Kuota %(code)s disimpan; %(p)s orang naik dari daftar tunggu.", code=outcome.pool.code,

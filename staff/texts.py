@@ -24,6 +24,7 @@ ERRORS = {
     "capacity_below_held": _l("Kapasitas tidak boleh di bawah jumlah kursi yang sudah terisi."),
     "capacity_format": _l("Tulis kapasitas sebagai angka bulat, paling banyak 9.999.999."),
     "priority_format": _l("Tulis prioritas sebagai angka bulat 1 sampai 99 (1 dipakai lebih dulu)."),
+    "shares_format": _l("Tulis jumlah bagian penghitung sebagai angka bulat 1 sampai 64."),
     "pool_code_format": _l("Kode kuota 2-40 karakter: huruf kecil, angka atau tanda hubung."),
     "pool_code_taken": _l("Kode kuota ini sudah dipakai tahun ini."),
     "pool_name_required": _l("Isi nama kuota (2-120 karakter)."),

@@ -20,9 +20,9 @@ def test_pool_list_prints_capacity_held_and_waiting(runner):
         for n in range(3):  # on DTKS: the provincial pool's waiting list counts them too
             quota.register(applicant(n, decl_dtks=True), "web", DEFAULT_RULES)
     out = runner.invoke(args=["pool", "list"]).output.splitlines()
-    assert out[0].split() == ["code", "open", "capacity", "held", "waiting"]
-    assert out[1].split() == ["kota-balikpapan", "yes", "1", "1", "2"]
-    assert out[2].split() == ["prov-kaltim", "yes", "0", "0", "2"]
+    assert out[0].split() == ["code", "open", "capacity", "held", "waiting", "shares"]
+    assert out[1].split() == ["kota-balikpapan", "yes", "1", "1", "2", "1"]
+    assert out[2].split() == ["prov-kaltim", "yes", "0", "0", "2", "1"]
 
 
 def test_set_capacity_refuses_to_go_below_seats_held(runner):

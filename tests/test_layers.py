@@ -8,11 +8,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOORS = {"public", "staff", "sms"}
 PROJECT = DOORS | {"core", "web", "ops", "models", "config", "database", "extensions", "app"}
-GUARDED = {"Registration", "Pool", "ProgramYear"}  # rows only core/ may write
+GUARDED = {"Registration", "Pool", "PoolShare", "ProgramYear"}  # rows only core/ may write
 WRITES = {"create", "insert", "insert_many", "insert_from", "update", "delete", "replace",
           "replace_many", "bulk_create", "bulk_update", "delete_by_id", "set_by_id",
           "get_or_create"}
-RAW_WRITE = re.compile(r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(registration|pool|programyear)\b",
+RAW_WRITE = re.compile(r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(registration|pool|poolshare|programyear)\b",
                        re.I)
 
 
@@ -74,6 +74,8 @@ def guarded_writes(source):
     ("ops.x", "from models import Pool\nPool.update(held=0).execute()", True),
     ("staff.x", "from models import Registration\nRegistration.create(ref='x')", True),
     ("sms.x", "db.execute_sql('UPDATE pool SET held = 0')", True),
+    ("ops.x", "from models import PoolShare\nPoolShare.update(held=0).execute()", True),
+    ("ops.x", "db.execute_sql('UPDATE poolshare SET held = 0')", True),
     ("staff.x", "from core import quota\nfrom web.pages import wants_fragment", False),
     ("ops.x", "from staff.texts import error_text\nfrom sms.sender import drain", False),
     ("core.x", "from models import Pool\nPool.update(held=0).execute()", False),

@@ -31,10 +31,14 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
         db.execute_sql('DROP TABLE "reverification"')
         db.execute_sql('ALTER TABLE "outboxmessage" DROP COLUMN "segments"')  # 0008 adds it
         db.execute_sql('DROP TABLE "dtksnik"')  # and what 0005 adds: the DTKS list, three columns
+        db.execute_sql('DROP TABLE "poolshare"')  # 0012: pools split in shares
         for table, column in OLD_LACKS:
             db.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
         SchemaMigration.delete().where(SchemaMigration.name.in_(later)).execute()
         db.execute_sql("INSERT INTO programyear (year, is_open, is_current) VALUES (2030, 1, 0)")
+        db.execute_sql("INSERT INTO pool (code, name, year, region_prefix, capacity, held, priority, "
+                       "is_open, requires_dtks, sms_name) VALUES ('old', 'Old', 2030, '64', 5, 0, 1, "
+                       "1, 0, '')")
     assert staff_indexes and "reverification" not in db.get_tables()
     assert {"registration_year_status_regency_id",
             "registration_year_region_status_occupation_channel_created_at"} <= staff_indexes
@@ -51,6 +55,9 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
     with db.connection_context():
         assert {i.name for i in db.get_indexes("registration")} >= staff_indexes
         assert "reverification" in db.get_tables() and "dtksnik" in db.get_tables()
+        assert "poolshare" in db.get_tables()
+        # a pool made before 0012 keeps its counter on its row
+        assert db.execute_sql("SELECT shares FROM pool WHERE code = 'old'").fetchall() == [(1,)]
         for table, column in OLD_LACKS:
             assert column in {c.name for c in db.get_columns(table)}
         assert "segments" in {c.name for c in db.get_columns("outboxmessage")}
@@ -63,5 +70,6 @@ FIRST_INDEXES = {"registration_ref", "registration_nik", "registration_phone", "
                  "registration_pool", "registration_kpj", "registration_year_nik_active",
                  "registration_year_status_id", "registration_status_id",
                  "registration_occupation", "registration_year", "registration_assisted_by"}
-# Columns 0005 adds (the province-wide issue): an older database lacks them.
-OLD_LACKS = (("region", "aliases"), ("staffuser", "region"), ("registration", "dtks_confirmed"))
+# Columns 0005 adds (the province-wide issue) and 0012 (shares): an older database lacks them.
+OLD_LACKS = (("region", "aliases"), ("staffuser", "region"), ("registration", "dtks_confirmed"),
+             ("pool", "shares"), ("registration", "share"))

@@ -1,30 +1,64 @@
-"""Races the core must win, on SQLite and PostgreSQL: paused transactions, real threads."""
+"""Races the core must win, on SQLite and PostgreSQL: paused transactions, real threads.
+
+Each race runs with the city's seats on its pool row (1 share) and split over 4 share rows.
+"""
+import itertools
+import random
 import threading
 
+import pytest
+
 from config import DEFAULT_RULES
-from core import quota
+from core import pools, quota, seats
+from core.seats import seat_problems
 from models import Pool, Registration, db
 from tests.factories import applicant
 
+SHARES = [1, 4]
+# register() on main locks every pool serving the applicant first; the per-phone lock being
+# ported drops that, leaving hold_seat's lock before the waiting list: both must keep the rule.
+FIRST_LOCKS = ["serving pools", "none"]
 
-def capacities(city, province):
+
+def capacities(city, province, shares=1):
     Pool.update(capacity=city).where(Pool.code == "kota-balikpapan").execute()
     Pool.update(capacity=province).where(Pool.code == "prov-kaltim").execute()
+    assert pools.set_shares("kota-balikpapan", shares, "test").ok
 
 
-def in_thread(app, work, out):
+def first_lock(monkeypatch, kind):
+    """Run register() with its first lock as on main, or without it (see FIRST_LOCKS)."""
+    if kind == "none":
+        monkeypatch.setattr(quota, "lock_pools", lambda pools, read=False: [])
+
+
+def city():
+    return Pool.get(Pool.code == "kota-balikpapan")
+
+
+def no_free_seat_beside_a_waiter():
+    """Every open pool with a free seat has no one waiting that it could take."""
+    return all(not (p.is_open and p.seats_held < p.capacity and Registration.waiting_for(p).exists())
+               for p in Pool.select())
+
+
+def in_thread(app, work, out, name=None):
     def run():
         with app.app_context():
             db.connect(reuse_if_open=True)
             out.append(work())
             db.close()
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, name=name)
     thread.start()
     return thread
 
 
-def test_a_seat_freed_while_a_newcomer_is_joining_the_waiting_list_goes_to_them(core_app, monkeypatch):
-    capacities(1, 0)
+@pytest.mark.parametrize("lock", FIRST_LOCKS)
+@pytest.mark.parametrize("shares", SHARES)
+def test_a_seat_freed_while_a_newcomer_is_joining_the_waiting_list_goes_to_them(
+        core_app, monkeypatch, shares, lock):
+    capacities(1, 0, shares)
+    first_lock(monkeypatch, lock)
     holder = quota.register(applicant(1), "web", DEFAULT_RULES).registration
     inserted, resume = threading.Event(), threading.Event()
     original = quota.insert_registration
@@ -45,11 +79,48 @@ def test_a_seat_freed_while_a_newcomer_is_joining_the_waiting_list_goes_to_them(
     late.join()
     newcomer = Registration.get_by_id(out[0].registration.id)
     assert [r.id for r in cancelled.promoted] == [newcomer.id] and newcomer.status == "pending"
-    assert Pool.get(Pool.code == "kota-balikpapan").held == 1
+    assert newcomer.share == holder.share and city().seats_held == 1 and seat_problems() == []
 
 
-def test_two_admins_reopening_one_registration_take_one_seat(core_app):
-    capacities(2, 0)
+@pytest.mark.parametrize("lock", FIRST_LOCKS)
+@pytest.mark.parametrize("shares", SHARES)
+def test_a_seat_freed_in_one_share_while_a_newcomer_finds_the_others_full_is_theirs(
+        core_app, monkeypatch, shares, lock):
+    capacities(4, 0, shares)  # 4 shares: one seat each
+    holders = [quota.register(applicant(n), "web", DEFAULT_RULES).registration for n in range(4)]
+    assert city().seats_held == 4
+    leaving = holders[2]
+    first_lock(monkeypatch, lock)
+    reached, resume = threading.Event(), threading.Event()
+    original = seats.lock_pools
+
+    def paused(pools, read=False):  # the newcomer found every share full, before its last try
+        if read and threading.current_thread().name == "newcomer" and not reached.is_set():
+            reached.set()
+            resume.wait(10)
+        return original(pools, read)
+
+    monkeypatch.setattr(seats, "lock_pools", paused)
+    out = []
+    late = in_thread(core_app, lambda: quota.register(applicant(10), "web", DEFAULT_RULES), out,
+                     name="newcomer")
+    assert reached.wait(10)
+    # Where the cancellation must wait (SQLite's one writer, a pool row locked first), the
+    # newcomer goes on after 0.5 s, joins the list, and the cancellation promotes them; where it
+    # need not, it frees the seat first and the newcomer's last try takes it.
+    threading.Timer(0.5, resume.set).start()
+    cancelled = quota.cancel(leaving, "worker:web")
+    late.join()
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert newcomer.status == "pending" and newcomer.share == leaving.share
+    assert [r.id for r in cancelled.promoted] in ([newcomer.id], [])
+    assert (out[0].registration.status == "pending") == (cancelled.promoted == [])
+    assert city().seats_held == 4 and seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+@pytest.mark.parametrize("shares", SHARES)
+def test_two_admins_reopening_one_registration_take_one_seat(core_app, shares):
+    capacities(2, 0, shares)
     reg = quota.register(applicant(1), "web", DEFAULT_RULES).registration
     quota.reject(reg, "staff:v", "other")
     start, out = threading.Barrier(2), []
@@ -62,8 +133,7 @@ def test_two_admins_reopening_one_registration_take_one_seat(core_app):
     for t in threads:
         t.join()
     assert sorted(out) == [False, True]
-    pool = Pool.get(Pool.code == "kota-balikpapan")
-    assert pool.held == Registration.count_held(pool) == 1
+    assert city().seats_held == Registration.count_held(city()) == 1 and seat_problems() == []
 
 
 def test_opening_a_closed_pool_first_seats_those_already_waiting(core_app):
@@ -75,3 +145,81 @@ def test_opening_a_closed_pool_first_seats_those_already_waiting(core_app):
     opened = quota.set_pool_open("kota-balikpapan", True, "admin")
     assert [r.id for r in opened.promoted] == [waiting.id]
     assert Registration.get_by_id(waiting.id).status == "pending"
+
+
+def race(app, registrants, admin, applicants=48, threads=6):
+    """`threads` threads register `applicants` people while `admin()` runs again and again in one
+    more thread until the registrations are done; every registration must be accepted."""
+    start, done, refs, lock = threading.Barrier(threads + 1), threading.Event(), [], threading.Lock()
+
+    def registering(worker):
+        start.wait()
+        for n in range(worker, applicants, threads):
+            with db.connection_context():
+                outcome = quota.register(registrants(n), "web", DEFAULT_RULES)
+            assert outcome.ok, outcome.errors
+            with lock:
+                refs.append(outcome.registration)
+
+    def administering():
+        start.wait()
+        while not done.is_set():
+            with db.connection_context():
+                admin(refs)
+            # Dozens of changes a second, not hundreds: each one moves the reference generation
+            # (core/refcache.py), and a registration starts again at most a few times.
+            done.wait(0.02)
+
+    workers = [threading.Thread(target=registering, args=(w,)) for w in range(threads)]
+    boss = threading.Thread(target=administering)
+    for t in workers + [boss]:
+        t.start()
+    for t in workers:
+        t.join()
+    done.set()
+    boss.join()
+    db.connect(reuse_if_open=True)
+    assert len(refs) == applicants
+    return refs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shares", SHARES)
+def test_capacity_going_up_and_down_while_registrations_race_never_oversells(core_app, shares):
+    capacities(6, 0, shares)
+    sizes = itertools.cycle([3, 10, 6, 14, 8, 2, 12])
+    changes = []
+
+    def admin(refs):
+        changes.append(quota.set_capacity("kota-balikpapan", next(sizes), "admin").ok)
+        pool = city()  # held ≤ capacity at every instant seen from outside
+        assert pool.seats_held <= pool.capacity
+
+    race(core_app, applicant, admin)
+    assert True in changes
+    pool = city()
+    assert pool.seats_held <= pool.capacity and seat_problems() == []
+    assert no_free_seat_beside_a_waiter()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lock", FIRST_LOCKS)
+def test_shares_changed_while_registrations_and_cancellations_race_keep_every_counter(
+        core_app, monkeypatch, lock):
+    capacities(20, 0, 4)
+    first_lock(monkeypatch, lock)
+    ks = itertools.cycle([1, 8, 2, 4, 16, 3])
+    rng = random.Random(13)
+    made = []
+
+    def admin(refs):
+        made.append(pools.set_shares("kota-balikpapan", next(ks), "admin").ok)
+        seated = [r for r in refs if r.status == "pending"]
+        if seated and rng.random() < 0.5:  # a cancellation frees a seat in some share
+            quota.cancel(seated[rng.randrange(len(seated))], "worker:web")
+
+    race(core_app, applicant, admin, applicants=40)
+    assert all(made) and len(made) > 1
+    pool = city()
+    assert pool.seats_held == Registration.count_held(pool) <= pool.capacity == 20
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
