@@ -27,18 +27,23 @@ CODE = re.compile(r"Kode: ([A-Z0-9]{4}-[A-Z0-9]{4})")
 VILLAGES = ("64.71.01.1001", "64.71.02.1004", "64.71.03.1004", "64.71.04.1003", "64.71.05.1002",
             "64.71.06.1001", "64.71.05.1010", "64.71.02.1001")
 SAMARINDA = "64.72"
-OTHERS = ("64.01", "64.02", "64.74")
+SAMARINDA_VILLAGES = ("64.72.01.1001", "64.72.01.1002", "64.72.01.1003")
+OTHERS = ("64.01.01.2009", "64.02.01.2001", "64.74.01.1001")  # Paser, Kutai Barat, Bontang
 EXTRA_POOL = ("kota-samarinda", "Kuota Kota Samarinda", SAMARINDA)
 
 
 def applicant(n):
-    """(NIK, name, birth date, web phone, SMS phone, region code, by SMS?, again?, check status?)."""
+    """(NIK, name, birth date, web phone, SMS phone, kelurahan code, on DTKS?, by SMS?, again?,
+    check status?). Seven in ten live in Balikpapan, 15 % in Samarinda, the rest in three other
+    regencies; two in five declare DTKS (so the province's DTKS-only pool fills too)."""
     birth = dt.date(1970, 1, 1) + dt.timedelta(days=n // 9999 * 7)
     place = n % 20
-    region = (VILLAGES[n % len(VILLAGES)] if place < 14 else SAMARINDA if place < 17
+    region = (VILLAGES[n % len(VILLAGES)] if place < 14
+              else SAMARINDA_VILLAGES[n % len(SAMARINDA_VILLAGES)] if place < 17
               else OTHERS[n % len(OTHERS)])
     return dict(nik=make_nik(n, birth=birth), name="Sari Wulandari", birth=birth.isoformat(),
-                phone=f"0815{n:08d}", e164=f"+62815{n:08d}", region=region, sms=n % 4 == 3,
+                phone=f"0815{n:08d}", e164=f"+62815{n:08d}", region=region, dtks=n % 5 in (1, 3),
+                sms=n % 4 == 3,
                 again=n % 50 == 7, check=n % 5 == 0)
 
 
@@ -64,12 +69,17 @@ class Player:
         self.records[kind].append((time.perf_counter() - started, ok))
         return result
 
-    def web(self, a):
+    def web(self, a, again=False):
         form = {"csrf_token": self.token, "nik": a["nik"], "name": a["name"], "birth_date": a["birth"],
                 "phone": a["phone"], "occupation": "ojol", "kelurahan": a["region"],
                 "decl_not_participant": "1", "decl_income": "1"}
+        if a["dtks"]:
+            form["decl_dtks"] = "1"
         status = self.client.request("POST", "/daftar", form=form)[0]
-        return status in (303, 422), status
+        # Taken (303), unless refused on purpose (422): a repeated NIK, or no DTKS where the
+        # province's DTKS-only pool is the only one serving.
+        refusable = again or (a["region"] in OTHERS and not a["dtks"])
+        return status == 303 or (refusable and status == 422), status
 
     def sms(self, a, body):
         form = {"MessageSid": "SM" + uuid.uuid4().hex, "From": a["e164"], "To": "+6281100001234",
@@ -89,12 +99,12 @@ class Player:
         for n in self.numbers:
             a = applicant(n)
             if a["sms"]:
-                place = a["region"]
-                self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}#TIDAK"))
+                place, dtks = a["region"], "DTKS" if a["dtks"] else "TIDAK"
+                self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}#{dtks}"))
                 reply = self.timed("sms message", lambda: self.sms(a, "YA")) or ""
                 self.acknowledged += bool(CODE.search(reply))
                 if a["again"]:  # refused, unless a worker's cancel came first (then it counts)
-                    self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}#TIDAK"))
+                    self.timed("sms message", lambda: self.sms(a, f"DAFTAR#{a['nik']}#{a['name']}#1#{place}#{dtks}"))
                     reply = self.timed("sms message", lambda: self.sms(a, "YA")) or ""
                     self.acknowledged += bool(CODE.search(reply))
                 if a["check"]:
@@ -103,7 +113,7 @@ class Player:
                 status = self.timed("web registration", lambda: self.web(a))
                 self.acknowledged += status == 303
                 if a["again"]:  # refused (422), unless a worker's cancel came first (303)
-                    status = self.timed("web registration (NIK again)", lambda: self.web(a))
+                    status = self.timed("web registration (NIK again)", lambda: self.web(a, again=True))
                     self.acknowledged += status == 303
                 if a["check"]:
                     self.timed("web status look-up", lambda: self.status(a))
