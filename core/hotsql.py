@@ -9,7 +9,7 @@ their model default, as peewee's insert() would do. What register() reads inside
 import hashlib
 from typing import NamedTuple
 
-from models import Registration, db
+from models import Pool, Registration, db
 
 _built = {}
 
@@ -110,3 +110,17 @@ def lock_phone(phone):
         p = db.obj.param
         _built[key] = f"SELECT pg_advisory_xact_lock({p}, {p})"
     db.execute_sql(_built[key], [PHONE_LOCKS, phone_lock_key(phone)]).fetchall()
+
+
+def take_pool_seat(pool_id, open_only=True):
+    """Hold a seat on an unsplit pool's own counter if one is free (and it is open, unless
+    open_only=False): True if held. The conditional UPDATE of core/seats.py, built once."""
+    p = db.obj.param
+    key = ("take_pool_seat", open_only, p)
+    if key not in _built:
+        # shares = 1: a pool read before it was split must not count on its row again.
+        _built[key] = (f'UPDATE "pool" SET "held" = ("held" + 1) WHERE "id" = {p} '
+                       f'AND "held" < "capacity" AND "shares" = 1'
+                       + (f' AND "is_open" = {p}' if open_only else ""))
+    params = [pool_id, Pool.is_open.db_value(True)] if open_only else [pool_id]
+    return db.execute_sql(_built[key], params).rowcount == 1

@@ -22,6 +22,7 @@ from collections import namedtuple
 
 from peewee import SQL, fn
 
+from core.hotsql import take_pool_seat
 from core.journal import audit, queue_sms
 from models import SEAT_STATUSES, Pool, PoolShare, Registration, db, now
 
@@ -49,11 +50,7 @@ def take_seat(pool, open_only=True, first=0):
     """Hold one seat in pool if one is free (and the pool is open, unless open_only=False): the
     Seat, or None. A split pool's shares are tried from `first` on; each try locks one row."""
     if pool.shares == 1:
-        # shares = 1: a pool read before it was split must not count on its row again.
-        condition = (Pool.id == pool.id) & (Pool.held < Pool.capacity) & (Pool.shares == 1)
-        if open_only:
-            condition &= Pool.is_open == True  # noqa: E712
-        return Seat(pool, None) if Pool.update(held=Pool.held + 1).where(condition).execute() else None
+        return Seat(pool, None) if take_pool_seat(pool.id, open_only) else None
     for n in range(pool.shares):
         share = (first + n) % pool.shares
         condition = ((PoolShare.pool == pool.id) & (PoolShare.share == share)
