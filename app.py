@@ -14,15 +14,22 @@ import config
 from database import open_database
 from extensions import csrf, limiter
 from models import db
-from web import limit_store
+from web import csrf_token, limit_store, session_cookie
 
 HTMX_VERSION = "2.0.11"
 LOCALES = ("id", "en")
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
 
 
 def create_app(test_config=None):
     """Build the app: defaults, then environment, then test_config; register every piece."""
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = session_cookie.SessionInterface()
     app.config.update(config.from_environment(app.instance_path))
     app.config.update(
         BABEL_DEFAULT_LOCALE="id",
@@ -63,6 +70,7 @@ def create_app(test_config=None):
 def register_extensions(app):
     """CSRF, i18n, compression, rate limits, htmx."""
     csrf.init_app(app)
+    csrf_token.register(app)
     Babel(app, locale_selector=select_locale)
     compress_every_status(app, Compress(app))
     limiter.init_app(app)
@@ -133,14 +141,17 @@ def register_request_hooks(app):
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", app.config["CSP"])
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", app.config["CSP"])
+        for name, value in SECURITY_HEADERS:
+            headers[name] = value
         if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        response.vary.add("HX-Request")
+            headers["Strict-Transport-Security"] = "max-age=31536000"
+        # response.vary parses and rewrites the header; most responses have none yet.
+        if "Vary" in headers:
+            response.vary.add("HX-Request")
+        else:
+            headers["Vary"] = "HX-Request"
         if request.path.startswith("/static/vendor/"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response

@@ -2,6 +2,8 @@
 # The path only (%(U)s), never the query string, so no personal data reaches the access log.
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# gunicorn's logger, gathering only the fields the format above names (web/gunicorn_log.py).
+logger_class = "web.gunicorn_log.Logger"
 # gunicorn's gthread worker, with our own Indonesian page for what gunicorn refuses (414, 431, 400).
 worker_class = "web.gunicorn_worker.Worker"
 threads = 4

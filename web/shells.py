@@ -4,16 +4,18 @@ Rendering a form page is mostly Jinja and a gettext call per sentence, the same 
 visitor. A shell is the page rendered once per app, language, script root and key (what the
 caller says the page depends on: reference versions, window, chosen regency), with markers
 where the per-request parts go; a request joins the shell's pieces with its own parts. The CSRF
-token is always such a hole: csrf_token() in a template is filled per request (per session),
-never kept. PAGE_SHELLS=False in the app's config renders every page in full instead.
+token is always such a hole: csrf_token() in a template is filled per request (per session,
+web/csrf_token.py), never kept. PAGE_SHELLS=False in the app's config renders every page in full
+instead.
 """
 import re
 import secrets
 
 from flask import current_app, render_template, request
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
+
+from web.csrf_token import csrf_token
 
 LIMIT = 256  # shells kept per app; more, and all are dropped (keys hold dates and versions)
 # A per-process random marker: no template, translation or data row can contain it by chance.
@@ -47,6 +49,6 @@ def render(template, key, context, fills=None):
         if len(shells) >= LIMIT:
             shells.clear()
         shells[full_key] = pieces
-    fills = dict(fills, csrf_token=generate_csrf)
+    fills = dict(fills, csrf_token=csrf_token)
     return "".join(piece if i % 2 == 0 else str(escape(fills[piece]()))
                    for i, piece in enumerate(pieces))
