@@ -4,8 +4,28 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 def add_column_if_missing(db, table, name, field):
     """Add a column unless the table has it already."""
-    if name not in {c.name for c in db.get_columns(table)}:
-        migrate(SchemaMigrator.from_database(db).add_column(table, name, field))
+    if name in {c.name for c in db.get_columns(table)}:
+        return
+    if db.param == "?" and not field.null and field.default is not None:
+        # peewee makes a NOT NULL column on SQLite by rebuilding the table (copy, drop, rename),
+        # and the drop is refused once rows of another table refer to it by foreign key. SQLite
+        # adds such a column in place when it has a constant default.
+        kind = db.get_context_options()["field_types"].get(field.field_type, field.field_type)
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind} NOT NULL '
+                       f"DEFAULT {_literal(field.db_value(field.default))}")
+        return
+    migrate(SchemaMigrator.from_database(db).add_column(table, name, field))
+
+
+def _literal(value):
+    """A constant default as SQL text: a number, or a quoted string (ValueError otherwise)."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise ValueError(f"no SQL literal for default {value!r}")
 
 
 def add_index_if_missing(db, table, columns, unique=False):

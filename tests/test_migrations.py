@@ -39,6 +39,22 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
         db.execute_sql("INSERT INTO pool (code, name, year, region_prefix, capacity, held, priority, "
                        "is_open, requires_dtks, sms_name) VALUES ('old', 'Old', 2030, '64', 5, 0, 1, "
                        "1, 0, '')")
+        # Rows that refer to the pool, the registration and the staff user by foreign key: a
+        # migration that rebuilds a table to add a column would be refused on SQLite.
+        db.execute_sql("INSERT INTO region (code, name, level) VALUES ('64.99.01.1001', 'Lama', 'kelurahan')")
+        db.execute_sql("INSERT INTO occupation (code, name_id, name_en, agency, position) "
+                       "VALUES ('lama', 'Lama', 'Old', 'x', 99)")
+        db.execute_sql("INSERT INTO staffuser (username, role, password_hash, active, failed_logins, "
+                       "session_epoch, created_at) VALUES ('lama', 'verifier', 'x', 1, 0, 0, "
+                       "'2030-01-01')")
+        db.execute_sql("INSERT INTO registration (ref, year, nik, name, birth_date, sex, phone, "
+                       "occupation, region, pool, status, channel, assisted_by, "
+                       "declared_not_participant, declared_income, declared_dtks, created_at, "
+                       "updated_at) VALUES ('OLD1', 2030, '6471010101900001', 'Lama', "
+                       "'1990-01-01', 'L', '+6281100000001', 'lama', '64.99.01.1001', "
+                       "(SELECT id FROM pool WHERE code = 'old'), 'pending', 'web', "
+                       "(SELECT id FROM staffuser WHERE username = 'lama'), 1, 1, 0, "
+                       "'2030-01-01', '2030-01-01')")
     assert staff_indexes and "reverification" not in db.get_tables()
     assert {"registration_year_status_regency_id",
             "registration_year_region_status_occupation_channel_created_at"} <= staff_indexes
@@ -63,6 +79,8 @@ def test_an_older_database_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
         assert "segments" in {c.name for c in db.get_columns("outboxmessage")}
         assert SchemaMigration.select().count() == len(migration_files())
         assert db.execute_sql("SELECT COUNT(*) FROM programyear WHERE year = 2030").fetchone()[0] == 1
+        assert db.execute_sql("SELECT dtks_confirmed, share FROM registration WHERE ref = 'OLD1'"
+                              ).fetchall() == [(0, None)]
 
 
 # The indexes of the first schema (0001); everything else on registration came later.
