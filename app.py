@@ -14,7 +14,7 @@ import config
 from database import open_database
 from extensions import csrf, limiter
 from models import db
-from web import csrf_token, limit_store, session_cookie
+from web import csrf_token, limit_store, session_cookie, translations
 
 HTMX_VERSION = "2.0.11"
 LOCALES = ("id", "en")
@@ -72,6 +72,7 @@ def register_extensions(app):
     csrf.init_app(app)
     csrf_token.register(app)
     Babel(app, locale_selector=select_locale)
+    translations.install(app)
     compress_every_status(app, Compress(app))
     limiter.init_app(app)
     Htmx(app)

@@ -88,7 +88,7 @@ def run():
         sender = subprocess.Popen([sys.executable, "-m", "flask", "sms", "worker"], cwd=ROOT,
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            with LiveServer(url, workers=2, threads=4) as server:
+            with LiveServer(url, workers=int(os.environ.get("RUSH_WORKERS", 2)), threads=int(os.environ.get("RUSH_THREADS", 4))) as server:
                 cpu = cpu_seconds(server.proc.pid), cpu_seconds(sender.pid)
                 out = run_streams(server.base_url, [
                     ("register", partial(Registering, phase=1), REGISTRATIONS_PER_S, 24),
