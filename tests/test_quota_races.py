@@ -92,15 +92,15 @@ def test_a_seat_freed_in_one_share_while_a_newcomer_finds_the_others_full_is_the
     leaving = holders[2]
     first_lock(monkeypatch, lock)
     reached, resume = threading.Event(), threading.Event()
-    original = seats.lock_pools
+    original = seats.lock_to_wait
 
-    def paused(pools, read=False):  # the newcomer found every share full, before its last try
-        if read and threading.current_thread().name == "newcomer" and not reached.is_set():
+    def paused(pools):  # the newcomer found every share full, before its last try
+        if threading.current_thread().name == "newcomer" and not reached.is_set():
             reached.set()
             resume.wait(10)
-        return original(pools, read)
+        return original(pools)
 
-    monkeypatch.setattr(seats, "lock_pools", paused)
+    monkeypatch.setattr(seats, "lock_to_wait", paused)
     out = []
     late = in_thread(core_app, lambda: quota.register(applicant(10), "web", DEFAULT_RULES), out,
                      name="newcomer")
