@@ -53,19 +53,32 @@ def first_share(pool, key):
 
 def take_seat(pool, open_only=True, first=0):
     """Hold one seat in pool if one is free (and the pool is open, unless open_only=False): the
-    Seat, or None. A split pool's shares are tried from `first` on; each try locks one row."""
+    Seat, or None. A split pool's share `first` is tried, then those a read finds with a free
+    seat, from `first` on; each try locks one row."""
     if pool.shares == 1:
         return Seat(pool, None) if take_pool_seat(pool.id, open_only) else None
-    for n in range(pool.shares):
-        share = (first + n) % pool.shares
-        condition = ((PoolShare.pool == pool.id) & (PoolShare.share == share)
-                     & (PoolShare.held < PoolShare.capacity))
-        if open_only:
-            condition &= fn.EXISTS(Pool.select(SQL("1")).where(
-                (Pool.id == pool.id) & (Pool.is_open == True)))  # noqa: E712
-        if PoolShare.update(held=PoolShare.held + 1).where(condition).execute():
+    if _take_share(pool, first, open_only):
+        return Seat(pool, first)
+    # One read instead of K failed UPDATEs once the pool is full (every newcomer, twice). It sees
+    # what those UPDATEs would have seen: committed rows; a share whose taker has not committed
+    # yet reads as free, and its UPDATE below waits for that taker, as before.
+    free = [share for (share,) in PoolShare.select(PoolShare.share).where(
+        (PoolShare.pool == pool.id) & (PoolShare.held < PoolShare.capacity)
+        & (PoolShare.share != first)).tuples()]
+    for share in sorted(free, key=lambda s: (s - first) % pool.shares):
+        if _take_share(pool, share, open_only):
             return Seat(pool, share)
     return None
+
+
+def _take_share(pool, share, open_only):
+    """One seat more in share of a split pool if it has one free (and the pool is open)."""
+    condition = ((PoolShare.pool == pool.id) & (PoolShare.share == share)
+                 & (PoolShare.held < PoolShare.capacity))
+    if open_only:
+        condition &= fn.EXISTS(Pool.select(SQL("1")).where(
+            (Pool.id == pool.id) & (Pool.is_open == True)))  # noqa: E712
+    return PoolShare.update(held=PoolShare.held + 1).where(condition).execute() == 1
 
 
 def first_free_seat(pools, open_only=True, key=""):
