@@ -323,3 +323,32 @@ def test_newcomers_joining_a_full_pool_while_seats_are_cancelled_keep_every_rule
             skipped = [x.id for x in joined if x.id < y.id and returned[x.id] < started
                        and promoted_at.get(x.id, float("inf")) > promoted_at[y.id]]
             assert skipped == [], (y.id, skipped)
+
+
+def test_a_pool_opened_while_a_newcomer_is_joining_the_waiting_list_seats_them(core_app, monkeypatch):
+    capacities(1, 0)
+    quota.set_pool_open("kota-balikpapan", False, "admin")
+    reached, resume = threading.Event(), threading.Event()
+    original = seats.lock_to_wait
+
+    def paused(pools):  # the newcomer found the open pools full, before its last try
+        if threading.current_thread().name == "newcomer" and not reached.is_set():
+            reached.set()
+            resume.wait(10)
+        return original(pools)
+
+    monkeypatch.setattr(seats, "lock_to_wait", paused)
+    out = []
+    # On DTKS: the open provincial pool (no seat) would take them onto the waiting list.
+    late = in_thread(core_app, lambda: quota.register(applicant(1, decl_dtks=True), "web",
+                                                      DEFAULT_RULES), out, name="newcomer")
+    assert reached.wait(10)
+    # SQLite: the opening waits for the newcomer (one writer) and promotes them; PostgreSQL: it
+    # commits first, and the newcomer's last try reads the city pool open and takes its seat.
+    threading.Timer(0.5, resume.set).start()
+    opened = quota.set_pool_open("kota-balikpapan", True, "admin")
+    late.join()
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert newcomer.status == "pending" and newcomer.pool_id == city().id
+    assert (out[0].registration.status == "pending") == (opened.promoted == [])
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
