@@ -126,12 +126,15 @@ def lock_to_wait(pools):
     """
     if not db.for_update:
         return lock_pools(pools, read=True)
-    found = {}
-    for pool in sorted(pools, key=lambda p: p.id):
-        if pool.shares > 1:
+    found, rows = {}, []
+    for pool in sorted(pools, key=lambda p: p.id) + [None]:
+        if pool is not None and pool.shares == 1:
+            rows.append(pool)  # unsplit pools next to each other in id order: one statement
+            continue
+        found.update((p.id, p) for p in lock_pools(rows, read=True))
+        rows = []
+        if pool is not None:
             gate_pool(pool.id, shared=True)
-        else:
-            found.update((p.id, p) for p in lock_pools([pool], read=True))
     gated = [p.id for p in pools if p.shares > 1]
     if gated:
         now_ = {p.id: p for p in Pool.select().where(Pool.id.in_(gated))}
@@ -197,11 +200,9 @@ def _fill(pool, first=0):
 
 
 def lock_pools(pools, read=False):
-    """Lock pool rows in id order until commit (PostgreSQL; SQLite already has one writer).
-
-    Without it, a seat freed while this registration is about to join the waiting list would
-    go back to the pool unseen, and the newcomer would wait beside a free seat. read=True: also
-    return the pools as they are now (one SELECT on SQLite too), in the order given.
+    """Lock pool rows in id order until commit (PostgreSQL; SQLite already has one writer):
+    lock_pool, lock_to_wait, a staff decision taking a seat. read=True: also return the pools as
+    they are now (one SELECT on SQLite too), in the order given; [] for no pools.
 
     FOR NO KEY UPDATE, not FOR UPDATE: it excludes every other lock on the row but the key-share
     lock that inserting or promoting a registration of the pool takes (its foreign key). With FOR

@@ -2,6 +2,7 @@
 
 Each race runs with the city's seats on its pool row (1 share) and split over 4 share rows.
 """
+import functools
 import itertools
 import random
 import threading
@@ -290,11 +291,15 @@ def test_newcomers_to_a_full_pool_wait_for_each_other_only_if_it_is_one_share_an
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("shares", SHARES)
-def test_newcomers_joining_a_full_pool_while_seats_are_cancelled_keep_every_rule(core_app, shares):
+# On DTKS, the full one-share provincial pool serves them too: a split pool's gate and a one-share
+# pool's row locked by every newcomer, in one order.
+@pytest.mark.parametrize("shares, dtks", [(1, False), (4, False), (4, True)])
+def test_newcomers_joining_a_full_pool_while_seats_are_cancelled_keep_every_rule(
+        core_app, shares, dtks):
     capacities(8, 0, shares)
+    registrant = functools.partial(applicant, decl_dtks=dtks)
     for n in range(1000, 1008):
-        assert quota.register(applicant(n), "web", DEFAULT_RULES).registration.status == "pending"
+        assert quota.register(registrant(n), "web", DEFAULT_RULES).registration.status == "pending"
     returned, cancels, lock = {}, [], threading.Lock()
 
     def admin(refs):
@@ -307,7 +312,7 @@ def test_newcomers_joining_a_full_pool_while_seats_are_cancelled_keep_every_rule
         with lock:
             cancels.append((started, outcome.promoted if outcome.ok else []))
 
-    refs = race(core_app, applicant, admin, applicants=60, threads=8, admins=3, returned=returned)
+    refs = race(core_app, registrant, admin, applicants=60, threads=8, admins=3, returned=returned)
     pool = city()
     assert pool.seats_held == Registration.count_held(pool) <= pool.capacity == 8
     assert seat_problems() == [] and no_free_seat_beside_a_waiter()
