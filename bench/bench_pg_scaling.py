@@ -14,11 +14,19 @@ turns, unsplit and split, SHARES_ROUNDS times each: over HTTP (gunicorn, registe
 and with core clients that call quota.register() in processes without its first lock on every
 serving pool (as register() is once the per-phone lock is ported; the benchmark's phones are all
 different), where the pool's row, not the web tier, is what the clients queue on.
+
+SCALING_ONLY_WAITLIST=1: newcomers joining a full pool's waiting list (capacity 0: every one of
+them takes the lock before the waiting list), the same core clients, one pool unsplit and in
+SCALING_SHARES shares, SHARES_ROUNDS rounds; with SCALING_BEFORE=<a checkout of main> the same
+clients also run main's code (its tree first on the client processes' path), side by side. Then
+the lock-fairness probe: a dozen connections holding a row FOR SHARE (or an advisory lock shared)
+in short overlapping transactions, and how long one FOR UPDATE (or exclusive advisory lock) waits.
 """
 import datetime as dt
 import multiprocessing
 import os
 import statistics
+import sys
 import threading
 import time
 from functools import partial
@@ -128,6 +136,8 @@ def run():
     try:
         if os.environ.get("SCALING_ONLY_SHARES"):
             return shares_rows(server)
+        if os.environ.get("SCALING_ONLY_WAITLIST"):
+            return waitlist_rows(server) + fairness_rows(server)
         for spread in SPREADS:
             url = server.create_database(f"scaling_{spread}")
             prepare_database(url)
@@ -178,16 +188,23 @@ def split(url, shares):
     db.close()
 
 
-def core_clients(url, phase, seconds):
-    """Registrations/s of CORE_CLIENTS calling quota.register() without its first lock."""
+def core_clients(url, phase, seconds, code_root=None):
+    """Registrations/s of CORE_CLIENTS calling quota.register() without its first lock;
+    code_root: a checkout whose code the client processes run instead of this one's."""
     ctx = multiprocessing.get_context("spawn")
     processes, threads = CORE_CLIENTS["processes"], CORE_CLIENTS["threads"]
     barrier, results = ctx.Barrier(processes * threads), ctx.Queue()
     workers = [ctx.Process(target=_core_process, daemon=True,
                            args=(url, phase, p, threads, seconds, barrier, results))
                for p in range(processes)]
-    for w in workers:
-        w.start()
+    if code_root:  # a spawned process starts with the parent's sys.path as it is at start()
+        sys.path.insert(0, code_root)
+    try:
+        for w in workers:
+            w.start()
+    finally:
+        if code_root:
+            sys.path.remove(code_root)
     done = [results.get(timeout=seconds + 180) for _ in workers]
     for w in workers:
         w.join(timeout=30)
@@ -269,4 +286,97 @@ def shares_rows(server):
                      statistics.mean(core[shares]), "registrations/s")]
     rows += [row("PG shares run: core registrations refused", refused, "registrations", "= 0"),
              row("PG shares run: seats beyond capacity or counters off", audit(url), "seats", "= 0")]
+    return rows
+
+
+def waitlist_rows(server):
+    """Newcomers joining a full pool's waiting list, the pool unsplit and in SHARES shares:
+    registrations/s of the core clients, this code and (SCALING_BEFORE) main's, in turns."""
+    url = server.create_database("scaling_waitlist")
+    prepare_database(url)
+    make_pools(url, 1)
+    open_database(url)
+    with db.connection_context():
+        Pool.update(capacity=0).where(Pool.code == "bench-000").execute()
+    db.close()
+    before = os.environ.get("SCALING_BEFORE")
+    codes = [("main", before), ("this branch", None)] if before else [("this branch", None)]
+    rates, refused, phase = {}, 0, -1
+    for _ in range(SHARES_ROUNDS):
+        for shares in (1, SHARES):
+            split(url, shares)
+            for name, root in codes:
+                phase += 1
+                rate, no = core_clients(url, phase, SECONDS, code_root=root)
+                rates.setdefault((name, shares), []).append(rate)
+                refused += no
+    open_database(url)
+    with db.connection_context():
+        waiting = Registration.select().where(Registration.status == "waitlisted").count()
+        total = Registration.select().count()
+    db.close()
+    rows = [row("PG waiting-list run: load average (1 min) at start", LOAD_AT_START[0], "")]
+    for (name, shares), found in sorted(rates.items()):
+        rows.append(row(f"PG full pool in {shares} share{'s' if shares > 1 else ''}, {name}: "
+                        "newcomers joining the waiting list", statistics.mean(found),
+                        "registrations/s"))
+    rows += [row("PG waiting-list run: registrations refused", refused, "registrations", "= 0"),
+             row("PG waiting-list run: registrations not on the waiting list", total - waiting,
+                 "registrations", "= 0"),
+             row("PG waiting-list run: seats beyond capacity or counters off", audit(url), "seats",
+                 "= 0")]
+    return rows
+
+
+def fairness_rows(server, sharers=12, tries=5):
+    """How long an exclusive lock waits while `sharers` connections keep taking the shared one
+    in short overlapping transactions (4 ms held, 1 ms apart): a row's FOR SHARE against FOR
+    UPDATE, an advisory lock shared against exclusive. Worst of `tries`, in ms."""
+    import psycopg2
+    dsn = dict(host="127.0.0.1", port=server.port, user=server.user, dbname="postgres")
+    setup = psycopg2.connect(**dsn)
+    setup.autocommit = True
+    setup.cursor().execute("CREATE TABLE IF NOT EXISTS fairness (id int PRIMARY KEY);"
+                           "INSERT INTO fairness VALUES (1) ON CONFLICT DO NOTHING")
+    setup.close()
+    statements = {"row": ("SELECT 1 FROM fairness WHERE id = 1 FOR SHARE",
+                          "SELECT 1 FROM fairness WHERE id = 1 FOR UPDATE"),
+                  "advisory": ("SELECT pg_advisory_xact_lock_shared(1, 1)",
+                               "SELECT pg_advisory_xact_lock(1, 1)")}
+    rows = []
+    for kind, (shared, exclusive) in statements.items():
+        stop = threading.Event()
+
+        def sharer(statement=shared):
+            conn = psycopg2.connect(**dsn)
+            cur = conn.cursor()
+            while not stop.is_set():
+                cur.execute(statement)
+                time.sleep(0.004)
+                conn.commit()
+                time.sleep(0.001)
+            conn.close()
+
+        threads = [threading.Thread(target=sharer) for _ in range(sharers)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        conn = psycopg2.connect(**dsn)
+        cur = conn.cursor()
+        cur.execute("SET lock_timeout = '20s'")
+        waits = []
+        for _ in range(tries):
+            began = time.monotonic()
+            cur.execute(exclusive)
+            waits.append((time.monotonic() - began) * 1000)
+            conn.rollback()
+            time.sleep(0.1)
+        conn.close()
+        stop.set()
+        for t in threads:
+            t.join()
+        label = {"row": "a row FOR UPDATE, a dozen holding it FOR SHARE",
+                 "advisory": "an advisory lock exclusive, a dozen holding it shared"}[kind]
+        rows += [row(f"PG lock fairness: {label}: worst wait of {tries}", max(waits), "ms"),
+                 row(f"PG lock fairness: {label}: median wait", statistics.median(waits), "ms")]
     return rows

@@ -126,3 +126,23 @@ def take_pool_seat(pool_id, open_only=True):
                        + (f' AND "is_open" = {p}' if open_only else ""))
     params = [pool_id, Pool.is_open.db_value(True)] if open_only else [pool_id]
     return db.execute_sql(_built[key], params).rowcount == 1
+
+
+POOL_GATES = 0x4A50  # the first key of Jaring's advisory locks on split pools ("JP")
+
+
+def gate_pool(pool_id, shared):
+    """PostgreSQL only: a split pool's seat gate until the transaction ends, shared (a newcomer
+    about to join the waiting list) or exclusive (anything that frees seats in it).
+
+    An advisory lock, not the pool row FOR SHARE: PostgreSQL grants a row's share lock to a new
+    asker even while an exclusive one waits, so a stream of newcomers holding FOR SHARE starves
+    a cancellation (seconds measured with a dozen clients, docs/scaling.md, section 5); the lock
+    manager queues an advisory lock's shared askers behind a waiting exclusive one.
+    """
+    p = db.obj.param
+    key = ("gate_pool", shared, p)
+    if key not in _built:
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        _built[key] = f"SELECT {function}({p}, {p})"
+    db.execute_sql(_built[key], [POOL_GATES, pool_id]).fetchall()

@@ -11,18 +11,23 @@ BEGIN IMMEDIATE) and PostgreSQL (row lock).
 A registration records the share it took (`Registration.share`); a pool of K shares counts it in
 share (share mod K), None as 0, so changing K rewrites the K counters, never the registrations.
 
-Locks on PostgreSQL, always in this order: pool rows (id order), share rows (share order),
-registration rows. Taking a seat locks one counter row. A seat becomes free (release, capacity,
-opening, new shares) only while its pool's row is locked, and an applicant joins the waiting list
-only after locking the rows of the pools serving them and trying once more: so either that retry
-sees the freed seat, or the release's promotion sees the newcomer waiting.
+Locks on PostgreSQL, always in this order: pool rows and split pools' seat gates (pool id
+order; for one pool the row, then its gate), share rows (share order), registration rows. Taking a
+seat locks one counter row. A seat becomes free (release, capacity, opening, new shares) only in a
+transaction holding its pool's row (FOR NO KEY UPDATE) and, for a split pool, its gate exclusive
+(lock_pool); an applicant joins the waiting list only after taking, pool by pool in id order, an
+unsplit pool's row (FOR NO KEY UPDATE: its retry updates that row) or a split pool's gate shared
+(its retry updates share rows only), reading the pools again and trying once more (lock_to_wait).
+So either that retry sees the freed seat, or the release's promotion sees the newcomer waiting;
+newcomers to a full split pool do not wait for each other (docs/scaling.md, section 5).
 """
 import zlib
 from collections import namedtuple
 
 from peewee import SQL, fn
 
-from core.hotsql import take_pool_seat
+from core import refcache
+from core.hotsql import gate_pool, take_pool_seat
 from core.journal import audit, queue_sms
 from models import SEAT_STATUSES, Pool, PoolShare, Registration, db, now
 
@@ -48,19 +53,32 @@ def first_share(pool, key):
 
 def take_seat(pool, open_only=True, first=0):
     """Hold one seat in pool if one is free (and the pool is open, unless open_only=False): the
-    Seat, or None. A split pool's shares are tried from `first` on; each try locks one row."""
+    Seat, or None. A split pool's share `first` is tried, then those a read finds with a free
+    seat, from `first` on; each try locks one row."""
     if pool.shares == 1:
         return Seat(pool, None) if take_pool_seat(pool.id, open_only) else None
-    for n in range(pool.shares):
-        share = (first + n) % pool.shares
-        condition = ((PoolShare.pool == pool.id) & (PoolShare.share == share)
-                     & (PoolShare.held < PoolShare.capacity))
-        if open_only:
-            condition &= fn.EXISTS(Pool.select(SQL("1")).where(
-                (Pool.id == pool.id) & (Pool.is_open == True)))  # noqa: E712
-        if PoolShare.update(held=PoolShare.held + 1).where(condition).execute():
+    if _take_share(pool, first, open_only):
+        return Seat(pool, first)
+    # One read instead of K failed UPDATEs once the pool is full (every newcomer, twice). It sees
+    # what those UPDATEs would have seen: committed rows; a share whose taker has not committed
+    # yet reads as free, and its UPDATE below waits for that taker, as before.
+    free = [share for (share,) in PoolShare.select(PoolShare.share).where(
+        (PoolShare.pool == pool.id) & (PoolShare.held < PoolShare.capacity)
+        & (PoolShare.share != first)).tuples()]
+    for share in sorted(free, key=lambda s: (s - first) % pool.shares):
+        if _take_share(pool, share, open_only):
             return Seat(pool, share)
     return None
+
+
+def _take_share(pool, share, open_only):
+    """One seat more in share of a split pool if it has one free (and the pool is open)."""
+    condition = ((PoolShare.pool == pool.id) & (PoolShare.share == share)
+                 & (PoolShare.held < PoolShare.capacity))
+    if open_only:
+        condition &= fn.EXISTS(Pool.select(SQL("1")).where(
+            (Pool.id == pool.id) & (Pool.is_open == True)))  # noqa: E712
+    return PoolShare.update(held=PoolShare.held + 1).where(condition).execute() == 1
 
 
 def first_free_seat(pools, open_only=True, key=""):
@@ -76,16 +94,56 @@ def first_free_seat(pools, open_only=True, key=""):
 def hold_seat(pools, key="", serving=None):
     """A seat in the first open pool of pools with one free, else None: then the applicant may
     join the waiting list. Before saying None, the pools `serving` the applicant (default: pools)
-    are read again, locked on PostgreSQL, and tried once more, so no one waits beside a seat freed
-    meanwhile or missed because a pool was split after it was read."""
+    are locked as lock_to_wait says, read again and tried once more (open now, in the order
+    given), so no one waits beside a seat freed meanwhile, in a pool opened meanwhile, or missed
+    because a pool was split after it was read. refcache.Stale: a pool of `serving` read as
+    split is one share now (start over with the pools read again)."""
     seat = first_free_seat(pools, key=key)
     if seat is not None or not pools:
         return seat
-    fresh = {p.id: p for p in lock_pools(serving or pools, read=True)}
-    # SQLite has one writer: only a pool split since it was read can hide a seat from the first try.
-    again = [fresh[p.id] for p in pools
-             if p.id in fresh and (db.for_update or fresh[p.id].shares != p.shares)]
+    fresh = lock_to_wait(serving or pools)
+    if db.for_update:
+        again = [p for p in fresh if p.is_open]
+    else:
+        # SQLite has one writer, which read the generation of the pools inside its transaction:
+        # only a pool split since it was read can hide a seat from the first try.
+        now_ = {p.id: p for p in fresh}
+        again = [now_[p.id] for p in pools if p.id in now_ and now_[p.id].shares != p.shares]
     return first_free_seat(again, key=key)
+
+
+def lock_to_wait(pools):
+    """pools (as last read: their `shares` choose each lock) as they are now, in the order given,
+    locked on PostgreSQL for joining the waiting list; refcache.Stale if one read as split has
+    one share now.
+
+    Pool by pool in id order: an unsplit pool's row FOR NO KEY UPDATE, as before (the retry
+    updates that row; two share locks upgrading at once would deadlock), a split pool's gate
+    shared (the retry updates share rows only, so newcomers do not wait for each other, while
+    lock_pool, taken by everything that frees a seat in it, excludes them: its row and its gate
+    exclusive). The gated pools are read by a statement after the gates: a statement that waited
+    for an advisory lock still reads the rows as they were when it began.
+    """
+    if not db.for_update:
+        return lock_pools(pools, read=True)
+    found, rows = {}, []
+    for pool in sorted(pools, key=lambda p: p.id) + [None]:
+        if pool is not None and pool.shares == 1:
+            rows.append(pool)  # unsplit pools next to each other in id order: one statement
+            continue
+        found.update((p.id, p) for p in lock_pools(rows, read=True))
+        rows = []
+        if pool is not None:
+            gate_pool(pool.id, shared=True)
+    gated = [p.id for p in pools if p.shares > 1]
+    if gated:
+        now_ = {p.id: p for p in Pool.select().where(Pool.id.in_(gated))}
+        if any(p.shares == 1 for p in now_.values()):
+            # Made one share since it was read: its retry would update the pool row under a
+            # shared gate that a release of an unsplit pool does not take. Start over.
+            raise refcache.Stale()
+        found.update(now_)
+    return [found[p.id] for p in pools if p.id in found]
 
 
 def give_back_seat(pool, share=None):
@@ -142,23 +200,30 @@ def _fill(pool, first=0):
 
 
 def lock_pools(pools, read=False):
-    """Lock pool rows in id order until commit (PostgreSQL; SQLite already has one writer).
+    """Lock pool rows in id order until commit (PostgreSQL; SQLite already has one writer):
+    lock_pool, lock_to_wait, a staff decision taking a seat. read=True: also return the pools as
+    they are now (one SELECT on SQLite too), in the order given; [] for no pools.
 
-    Without it, a seat freed while this registration is about to join the waiting list would
-    go back to the pool unseen, and the newcomer would wait beside a free seat. read=True: also
-    return the pools as they are now (one SELECT on SQLite too), in the order given.
+    FOR NO KEY UPDATE, not FOR UPDATE: it excludes every other lock on the row but the key-share
+    lock that inserting or promoting a registration of the pool takes (its foreign key). With FOR
+    UPDATE, a seat-taker holding a share row would wait for a release holding the pool row, which
+    waits for that share row: a deadlock.
     """
     ids = [p.id for p in pools]
     if not ids or not (read or db.for_update):
         return []
     query = Pool.select().where(Pool.id.in_(ids)).order_by(Pool.id)
-    found = {p.id: p for p in (query.for_update() if db.for_update else query)}
+    found = {p.id: p for p in (query.for_update("FOR NO KEY UPDATE") if db.for_update else query)}
     return [found[i] for i in ids if i in found]
 
 
 def lock_pool(pool_id):
-    """A pool as it is now, its row locked until commit on PostgreSQL; None if there is none."""
+    """A pool as it is now, locked until commit on PostgreSQL for freeing seats in it: its row,
+    then, split, its gate exclusive (waiting for the newcomers holding it shared, lock_to_wait);
+    None if there is none."""
     found = lock_pools([Pool(id=pool_id)], read=True)
+    if found and db.for_update and found[0].shares > 1:
+        gate_pool(pool_id, shared=False)  # the row held: its number of shares cannot change
     return found[0] if found else None
 
 

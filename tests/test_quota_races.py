@@ -2,16 +2,19 @@
 
 Each race runs with the city's seats on its pool row (1 share) and split over 4 share rows.
 """
+import functools
 import itertools
 import random
 import threading
+import time
 
 import pytest
 
 from config import DEFAULT_RULES
 from core import pools, quota, seats
 from core.seats import seat_problems
-from models import Pool, Registration, db
+from models import AuditEvent, Pool, Registration, db
+from peewee import OperationalError
 from tests.factories import applicant
 
 SHARES = [1, 4]
@@ -92,15 +95,15 @@ def test_a_seat_freed_in_one_share_while_a_newcomer_finds_the_others_full_is_the
     leaving = holders[2]
     first_lock(monkeypatch, lock)
     reached, resume = threading.Event(), threading.Event()
-    original = seats.lock_pools
+    original = seats.lock_to_wait
 
-    def paused(pools, read=False):  # the newcomer found every share full, before its last try
-        if read and threading.current_thread().name == "newcomer" and not reached.is_set():
+    def paused(pools):  # the newcomer found every share full, before its last try
+        if threading.current_thread().name == "newcomer" and not reached.is_set():
             reached.set()
             resume.wait(10)
-        return original(pools, read)
+        return original(pools)
 
-    monkeypatch.setattr(seats, "lock_pools", paused)
+    monkeypatch.setattr(seats, "lock_to_wait", paused)
     out = []
     late = in_thread(core_app, lambda: quota.register(applicant(10), "web", DEFAULT_RULES), out,
                      name="newcomer")
@@ -147,10 +150,12 @@ def test_opening_a_closed_pool_first_seats_those_already_waiting(core_app):
     assert Registration.get_by_id(waiting.id).status == "pending"
 
 
-def race(app, registrants, admin, applicants=48, threads=6):
-    """`threads` threads register `applicants` people while `admin()` runs again and again in one
-    more thread until the registrations are done; every registration must be accepted."""
-    start, done, refs, lock = threading.Barrier(threads + 1), threading.Event(), [], threading.Lock()
+def race(app, registrants, admin, applicants=48, threads=6, admins=1, returned=None):
+    """`threads` threads register `applicants` people while `admin()` runs again and again in
+    `admins` more threads until the registrations are done; every registration must be accepted.
+    returned: filled with {registration id: time.monotonic() once its register() returned}."""
+    start, done, refs, lock = (threading.Barrier(threads + admins), threading.Event(), [],
+                               threading.Lock())
 
     def registering(worker):
         start.wait()
@@ -160,6 +165,8 @@ def race(app, registrants, admin, applicants=48, threads=6):
             assert outcome.ok, outcome.errors
             with lock:
                 refs.append(outcome.registration)
+                if returned is not None:
+                    returned[outcome.registration.id] = time.monotonic()
 
     def administering():
         start.wait()
@@ -171,13 +178,14 @@ def race(app, registrants, admin, applicants=48, threads=6):
             done.wait(0.02)
 
     workers = [threading.Thread(target=registering, args=(w,)) for w in range(threads)]
-    boss = threading.Thread(target=administering)
-    for t in workers + [boss]:
+    bosses = [threading.Thread(target=administering) for _ in range(admins)]
+    for t in workers + bosses:
         t.start()
     for t in workers:
         t.join()
     done.set()
-    boss.join()
+    for t in bosses:
+        t.join()
     db.connect(reuse_if_open=True)
     assert len(refs) == applicants
     return refs
@@ -222,4 +230,130 @@ def test_shares_changed_while_registrations_and_cancellations_race_keep_every_co
     assert all(made) and len(made) > 1
     pool = city()
     assert pool.seats_held == Registration.count_held(pool) <= pool.capacity == 20
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+def lock_timeout(ms):
+    """This connection's lock waits end in an error after ms (0: never): blocking shows as a
+    failure, not as a slow test. The connection goes back to a pool: set 0 when done."""
+    db.execute_sql(f"SET lock_timeout = {int(ms)}")
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize("shares", SHARES)
+def test_newcomers_to_a_full_pool_wait_for_each_other_only_if_it_is_one_share_and_a_release_waits_for_them(
+        core_app, monkeypatch, shares):
+    capacities(1, 0, shares)
+    holder = quota.register(applicant(1), "web", DEFAULT_RULES).registration
+    assert holder.status == "pending"
+    inserted, resume = threading.Event(), threading.Event()
+    original = quota.insert_registration
+
+    def paused(*args, **kwargs):  # newcomer A: on the waiting list, its locks held, not committed
+        row = original(*args, **kwargs)
+        if threading.current_thread().name == "A":
+            inserted.set()
+            resume.wait(10)
+        return row
+
+    monkeypatch.setattr(quota, "insert_registration", paused)
+    out = []
+    first = in_thread(core_app, lambda: quota.register(applicant(2), "web", DEFAULT_RULES), out,
+                      name="A")
+    try:
+        assert inserted.wait(10)
+        lock_timeout(100)
+        if shares > 1:  # a second newcomer joins the list beside A
+            second = quota.register(applicant(3), "web", DEFAULT_RULES)
+            assert second.ok and second.registration.status == "waitlisted"
+        else:  # the pool row: the second newcomer waits for A
+            with pytest.raises(OperationalError):
+                quota.register(applicant(3), "web", DEFAULT_RULES)
+        with pytest.raises(OperationalError):  # a release waits for A (its gate or its row)
+            quota.cancel(holder, "worker:web")
+    finally:
+        lock_timeout(0)
+        resume.set()
+        first.join()
+    waiting = out[0].registration
+    assert waiting.status == "waitlisted"
+    if shares == 1:
+        second = quota.register(applicant(3), "web", DEFAULT_RULES)
+        assert second.registration.status == "waitlisted"
+    lock_timeout(2000)
+    try:
+        cancelled = quota.cancel(holder, "worker:web")
+    finally:
+        lock_timeout(0)
+    assert [r.id for r in cancelled.promoted] == [waiting.id]  # A came first
+    assert Registration.get_by_id(second.registration.id).status == "waitlisted"
+    assert city().seats_held == 1 and seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+@pytest.mark.slow
+# On DTKS, the full one-share provincial pool serves them too: a split pool's gate and a one-share
+# pool's row locked by every newcomer, in one order.
+@pytest.mark.parametrize("shares, dtks", [(1, False), (4, False), (4, True)])
+def test_newcomers_joining_a_full_pool_while_seats_are_cancelled_keep_every_rule(
+        core_app, shares, dtks):
+    capacities(8, 0, shares)
+    registrant = functools.partial(applicant, decl_dtks=dtks)
+    for n in range(1000, 1008):
+        assert quota.register(registrant(n), "web", DEFAULT_RULES).registration.status == "pending"
+    returned, cancels, lock = {}, [], threading.Lock()
+
+    def admin(refs):
+        with lock:
+            if len(cancels) >= 30:
+                return
+        seated = list(Registration.select().where(Registration.status == "pending"))
+        started = time.monotonic()
+        outcome = quota.cancel(random.choice(seated), "worker:web")
+        with lock:
+            cancels.append((started, outcome.promoted if outcome.ok else []))
+
+    refs = race(core_app, registrant, admin, applicants=60, threads=8, admins=3, returned=returned)
+    pool = city()
+    assert pool.seats_held == Registration.count_held(pool) <= pool.capacity == 8
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+    assert sum(len(p) for _, p in cancels) > 0
+    # First come, first served: a promotion skips no one who was waiting (committed, on the list)
+    # when the cancellation that made it began. Promotions in one pool happen one at a time: the
+    # audit trail's order is theirs.
+    promoted_at = {e.registration_id: e.id
+                   for e in AuditEvent.select().where(AuditEvent.action == "promote")}
+    joined = [r for r in refs if r.status == "waitlisted"]
+    for started, promoted in cancels:
+        for y in promoted:
+            skipped = [x.id for x in joined if x.id < y.id and returned[x.id] < started
+                       and promoted_at.get(x.id, float("inf")) > promoted_at[y.id]]
+            assert skipped == [], (y.id, skipped)
+
+
+def test_a_pool_opened_while_a_newcomer_is_joining_the_waiting_list_seats_them(core_app, monkeypatch):
+    capacities(1, 0)
+    quota.set_pool_open("kota-balikpapan", False, "admin")
+    reached, resume = threading.Event(), threading.Event()
+    original = seats.lock_to_wait
+
+    def paused(pools):  # the newcomer found the open pools full, before its last try
+        if threading.current_thread().name == "newcomer" and not reached.is_set():
+            reached.set()
+            resume.wait(10)
+        return original(pools)
+
+    monkeypatch.setattr(seats, "lock_to_wait", paused)
+    out = []
+    # On DTKS: the open provincial pool (no seat) would take them onto the waiting list.
+    late = in_thread(core_app, lambda: quota.register(applicant(1, decl_dtks=True), "web",
+                                                      DEFAULT_RULES), out, name="newcomer")
+    assert reached.wait(10)
+    # SQLite: the opening waits for the newcomer (one writer) and promotes them; PostgreSQL: it
+    # commits first, and the newcomer's last try reads the city pool open and takes its seat.
+    threading.Timer(0.5, resume.set).start()
+    opened = quota.set_pool_open("kota-balikpapan", True, "admin")
+    late.join()
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert newcomer.status == "pending" and newcomer.pool_id == city().id
+    assert (out[0].registration.status == "pending") == (opened.promoted == [])
     assert seat_problems() == [] and no_free_seat_beside_a_waiter()
