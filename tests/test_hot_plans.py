@@ -11,6 +11,7 @@ import re
 import pytest
 
 from models import Pool, Registration, db
+from sms import sender
 from tests.factories import form
 from tests.test_sms_support import Handset, handset, sms_app  # noqa: F401 - fixtures
 
@@ -125,7 +126,8 @@ def ref_of(app, nik):
 
 def test_a_workers_requests_use_narrow_indexes(sms_app):
     """Web and SMS registration (a seat, then the waiting list), look-ups by code and by birth
-    date, a cancellation and the promotion it makes: each statement's plan passes the rule."""
+    date, a cancellation and the promotion it makes, and the SMS sender's round: each
+    statement's plan passes the rule."""
     app = sms_app
     small_pools(app, 1)
     web, other = app.test_client(), app.test_client()
@@ -144,6 +146,10 @@ def test_a_workers_requests_use_narrow_indexes(sms_app):
         assert other.post("/status", data={"nik": second, "birth_date": "12-03-1985"}).status_code == 303
         assert other.get("/status?lihat=1").status_code == 200
         phone.send("BATAL")
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            assert sum(sender.drain(client=None).values()) > 0  # the SMS sender, logging
+            db.close()
     with app.app_context():
         db.connect(reuse_if_open=True)
         assert Registration.get(Registration.nik == second).status != "waiting"  # promoted
