@@ -14,10 +14,11 @@ import config
 from database import open_database
 from extensions import csrf, limiter
 from models import db
-from web import csrf_token, limit_store, session_cookie
+from web import csrf_token, limit_store, session_cookie, translations
 
 HTMX_VERSION = "2.0.11"
 LOCALES = ("id", "en")
+BODY_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
@@ -26,9 +27,22 @@ SECURITY_HEADERS = (
 )
 
 
+class Jaring(Flask):
+    """Flask, remembering which views and hooks are plain functions."""
+
+    def ensure_sync(self, func):
+        """func, or its synchronous wrapper if it is a coroutine function (Flask's own answer,
+        worked out once per function: Flask asks for every hook of every request)."""
+        known = self.__dict__.setdefault("_sync", {})
+        found = known.get(func)
+        if found is None:
+            found = known[func] = super().ensure_sync(func)
+        return found
+
+
 def create_app(test_config=None):
     """Build the app: defaults, then environment, then test_config; register every piece."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Jaring(__name__, instance_relative_config=True)
     app.session_interface = session_cookie.SessionInterface()
     app.config.update(config.from_environment(app.instance_path))
     app.config.update(
@@ -72,6 +86,7 @@ def register_extensions(app):
     csrf.init_app(app)
     csrf_token.register(app)
     Babel(app, locale_selector=select_locale)
+    translations.install(app)
     compress_every_status(app, Compress(app))
     limiter.init_app(app)
     Htmx(app)
@@ -126,8 +141,14 @@ def register_request_hooks(app):
         # PostgreSQL cannot store a NUL character; no form carries one (the SMS door cleans its own).
         if request.blueprint == "sms":
             return
-        values = [*request.args.values(), *request.form.values(), *(request.view_args or {}).values()]
-        if any("\x00" in str(v) for v in values):
+        # The raw query string and the decoded path, not every parsed argument: on a page view
+        # parsing the arguments and an empty form cost more than the page itself.
+        query = request.query_string
+        if b"%00" in query or b"\x00" in query or "\x00" in request.path:
+            abort(400)
+        if request.method in BODY_METHODS and any(
+                "\x00" in name or any("\x00" in value for value in values)
+                for name, values in request.form.lists()):
             abort(400)
 
     @app.before_request

@@ -1,6 +1,7 @@
 """Opening-day rush: 100 registrations/s plus 300 page views and status look-ups/s, steady.
 
-The production server as `make run` starts it (gunicorn.conf.py, 2 workers x 4 threads, SQLite,
+The production server as `make run` starts it (gunicorn.conf.py, 2 workers x 4 threads unless
+RUSH_WORKERS / RUSH_THREADS say otherwise, SQLite,
 the default pools, and the SMS sender beside it, logging since it has no Twilio credentials)
 is loaded open-loop (bench/steady.py) for RUSH_SECONDS (default 60). The views are a third each
 of GET /, GET /daftar and a status look-up (POST /status with NIK and code, then the GET /status
@@ -29,6 +30,9 @@ from tests.live_server import ROOT, LiveServer, prepare_database
 SECONDS = float(os.environ.get("RUSH_SECONDS", 60))
 REGISTRATIONS_PER_S = float(os.environ.get("RUSH_REGISTRATIONS", 100))
 VIEWS_PER_S = float(os.environ.get("RUSH_VIEWS", 300))
+# `make run`'s server by default (WORKERS ?= 2, gunicorn.conf.py threads = 4); other shapes to compare.
+WORKERS = int(os.environ.get("RUSH_WORKERS", 2))
+THREADS = int(os.environ.get("RUSH_THREADS", 4))
 KNOWN = 1000  # registrations made before the rush, for the status look-ups
 # Seconds the 72 clients have to open their first page before the schedule starts; on a loaded
 # machine 8 were not always enough, and a client not ready in time sent nothing at all.
@@ -88,7 +92,7 @@ def run():
         sender = subprocess.Popen([sys.executable, "-m", "flask", "sms", "worker"], cwd=ROOT,
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            with LiveServer(url, workers=2, threads=4) as server:
+            with LiveServer(url, workers=WORKERS, threads=THREADS) as server:
                 cpu = cpu_seconds(server.proc.pid), cpu_seconds(sender.pid)
                 out = run_streams(server.base_url, [
                     ("register", partial(Registering, phase=1), REGISTRATIONS_PER_S, 24),
@@ -99,7 +103,9 @@ def run():
             sender.terminate()
             sender.wait(timeout=30)
         oversold, drift = seats(url)
-    rows = [row("rush length (RUSH_SECONDS)", SECONDS, "s")]
+    rows = [row("rush length (RUSH_SECONDS)", SECONDS, "s"),
+            row("rush gunicorn workers (RUSH_WORKERS)", WORKERS, "processes"),
+            row("rush threads per worker (RUSH_THREADS)", THREADS, "threads")]
     for name, label, goal in (("register", "POST /daftar", "≤ 100"), ("view", "page view / look-up", None)):
         latencies = [r[0] * 1000 for r in out[name]]
         # Served rate: answers over the time until the last one came (the schedule is fixed).

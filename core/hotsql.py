@@ -79,7 +79,9 @@ def registration_facts(year, phone, nik):
             f'EXISTS(SELECT 1 FROM "registration" WHERE "year" = {p} AND "nik_active" = {p}), '
             f'EXISTS(SELECT 1 FROM "dtksnik" WHERE "year" = {p} AND "nik" = {p}), '
             '(SELECT "generation" FROM "reference_generation" WHERE "id" = 1) '
-            f'FROM "registration" WHERE "year" = {p} AND "phone" = {p} AND "nik_active" IS NOT NULL')
+            # The unary + keeps "year" out of index choice: otherwise SQLite walks the year's
+            # whole (year, nik_active) index for the phone's few rows (tests/test_hot_plans.py).
+            f'FROM "registration" WHERE +"year" = {p} AND "phone" = {p} AND "nik_active" IS NOT NULL')
     year_id = Registration.year.db_value(year)
     count, taken, listed, generation = db.execute_sql(
         _built[key], [year_id, nik, year_id, nik, year_id, phone]).fetchone()

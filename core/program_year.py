@@ -106,6 +106,10 @@ class Window:
     opens_on: dt.date = None
     closes_on: dt.date = None
 
+    def key(self):
+        """The fields as a tuple (a page shell's key); dataclasses.astuple deep-copies each one."""
+        return (self.year, self.is_open, self.state, self.opens_on, self.closes_on)
+
 
 def window(today=None, year=None):
     """A program year's registration window on `today` (default: the current year, today).

@@ -1,5 +1,4 @@
 """The home page, the language switch and the health check."""
-from dataclasses import astuple
 from urllib.parse import urlparse
 
 from flask import jsonify, make_response, redirect, render_template, request, url_for
@@ -16,7 +15,7 @@ def index():
     """What the program is, places left, how to register by SMS."""
     pools, window = quota.current_places()
     # Only the places left change with every registration: the rest of the page is a shell.
-    return shells.render("index.html", astuple(window), lambda: {"window": window},
+    return shells.render("index.html", window.key(), lambda: {"window": window},
                          {"places": lambda: Markup(render_template("_places.html", pools=pools))})
 
 

@@ -1,5 +1,4 @@
 """Registration: the form, the core's register(), the result, inline field checks."""
-from dataclasses import astuple
 
 from flask import current_app, redirect, render_template, request, session, url_for
 
@@ -20,7 +19,7 @@ def register_form():
     values = {"kabupaten": request.args.get("kabupaten", "")}
     ref = form_reference(values)
     # The same page for everyone with this regency, window and reference data: a shell.
-    key = (ref.regency, ref.generation, astuple(ref.window)) if ref.generation is not None else None
+    key = (ref.regency, ref.generation, ref.window.key()) if ref.generation is not None else None
     return shells.render("register.html", key, lambda: form_context(values, ref=ref))
 
 

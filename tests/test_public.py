@@ -205,9 +205,20 @@ def test_the_language_switch_never_sends_the_worker_to_another_site(client, refe
     assert response.headers["Location"] == "/"
 
 
-def test_a_nul_character_is_refused_politely(client):
-    response = client.post("/daftar", data={**form(1), "kelurahan": "64.71\x00"})
+@pytest.mark.parametrize("method, path, data", [
+    ("POST", "/daftar", {**form(1), "kelurahan": "64.71\x00"}),
+    ("POST", "/daftar", {**form(1), "name": ["Budi", "Budi\x00"]}),  # a second value of a field
+    ("POST", "/daftar", {**form(1), "\x00": "x"}),  # a field's name
+    ("POST", "/status", {"nik": "6471\x00", "ref": "x"}),
+    ("GET", "/daftar?kabupaten=64.71%00", None),
+    ("GET", "/daftar?kabupaten%00=64.71", None),
+    ("GET", "/staff/?q=%00", None),
+    ("GET", "/daftar%00", None),
+])
+def test_a_nul_character_is_refused_politely(client, method, path, data):
+    response = client.open(path, method=method, data=data)
     assert response.status_code == 400 and Registration.select().count() == 0
+    assert "<html" in response.get_data(as_text=True).lower()
 
 
 def test_behind_tls_cookies_are_secure_and_browsers_remember_https(sqlite_url):
