@@ -2,6 +2,7 @@
 import base64
 import hashlib
 import logging
+import weakref
 from pathlib import Path
 
 from flask import Flask, abort, request
@@ -33,11 +34,19 @@ class Jaring(Flask):
     def ensure_sync(self, func):
         """func, or its synchronous wrapper if it is a coroutine function (Flask's own answer,
         worked out once per function: Flask asks for every hook of every request)."""
-        known = self.__dict__.setdefault("_sync", {})
-        found = known.get(func)
-        if found is None:
-            found = known[func] = super().ensure_sync(func)
-        return found
+        # Weak keys: a closure made per request (after_this_request) or a class-based view's
+        # bound method goes with its request instead of staying here with what it captured.
+        # The value for a plain function is True, not the function: a value referring to its key
+        # would keep it alive.
+        known = self.__dict__.setdefault("_sync", weakref.WeakKeyDictionary())
+        try:
+            found = known.get(func)
+            if found is None:
+                answer = super().ensure_sync(func)
+                found = known[func] = True if answer is func else answer
+        except TypeError:  # no weak reference to it (a builtin): Flask's answer, not kept
+            return super().ensure_sync(func)
+        return func if found is True else found
 
 
 def create_app(test_config=None):

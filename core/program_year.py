@@ -1,6 +1,6 @@
 """The program year: open a new year with its pools, carry members over, close registration."""
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from core import clock
 from core.journal import audit
@@ -108,7 +108,7 @@ class Window:
 
     def key(self):
         """The fields as a tuple (a page shell's key); dataclasses.astuple deep-copies each one."""
-        return (self.year, self.is_open, self.state, self.opens_on, self.closes_on)
+        return tuple(getattr(self, f.name) for f in fields(self))
 
 
 def window(today=None, year=None):

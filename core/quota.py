@@ -140,10 +140,12 @@ def insert_registration(applicant, clean, year, channel, assisted_by, pools, on_
                         serving=()):
     """Hold a seat in the first open pool with one free and insert the row; None if the NIK counts.
 
-    On PostgreSQL only the row of the pool whose seat is taken is locked (by its UPDATE), so a
-    city registration never queues behind the province's row. When every pool is full, all
-    `serving` pools are locked (lock_pools) and tried again before the applicant joins the
-    waiting list: a seat freed meanwhile is seen, and one freed later finds them waiting.
+    On PostgreSQL only the counter row of the seat taken is locked (the pool's row, or its share
+    row in a split pool, by its UPDATE), so a city registration never queues behind the
+    province's row. When every pool is full, the `serving` pools are locked as
+    seats.lock_to_wait says (an unsplit pool's row, a split pool's gate shared) and tried again
+    before the applicant joins the waiting list: a seat freed meanwhile is seen, and one freed
+    later finds them waiting.
     """
     def seat():
         held = hold_seat(pools, clean.nik.value, serving)

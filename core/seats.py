@@ -11,7 +11,8 @@ BEGIN IMMEDIATE) and PostgreSQL (row lock).
 A registration records the share it took (`Registration.share`); a pool of K shares counts it in
 share (share mod K), None as 0, so changing K rewrites the K counters, never the registrations.
 
-Locks on PostgreSQL, always in this order: pool rows and split pools' seat gates (pool id
+Locks on PostgreSQL, in this order for the seat operations here (a staff decision locks its
+registration row first; a deadlock that makes is detected and retried, core/outcome.py): pool rows and split pools' seat gates (pool id
 order; for one pool the row, then its gate), share rows (share order), registration rows. Taking a
 seat locks one counter row. A seat becomes free (release, capacity, opening, new shares) only in a
 transaction holding its pool's row (FOR NO KEY UPDATE) and, for a split pool, its gate exclusive

@@ -58,12 +58,9 @@ def check_invariants(acknowledged):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("shares, first_lock", [(1, "serving pools"), (4, "serving pools"),
-                                                (4, "none")])
-def test_threads_racing_for_the_last_seats_never_oversell(core_app, monkeypatch, shares, first_lock):
+@pytest.mark.parametrize("shares", [1, 4])
+def test_threads_racing_for_the_last_seats_never_oversell(core_app, shares):
     set_capacities(shares)
-    if first_lock == "none":  # register() as it will be once a per-phone lock replaces it
-        monkeypatch.setattr(quota, "lock_pools", lambda pools, read=False: [])
     start = threading.Barrier(20)
     refs, lock = [], threading.Lock()
 

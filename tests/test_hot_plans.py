@@ -152,7 +152,8 @@ def test_a_workers_requests_use_narrow_indexes(sms_app):
             db.close()
     with app.app_context():
         db.connect(reuse_if_open=True)
-        assert Registration.get(Registration.nik == second).status != "waiting"  # promoted
+        promoted = Registration.get(Registration.nik == second)
+        assert promoted.pool_id is not None and promoted.status == "pending"
         db.close()
     plans = plans_of(app, recorder.seen)
     assert any('"phone" = ' in sql for sql in plans), "the phone's count was not seen"

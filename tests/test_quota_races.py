@@ -18,21 +18,12 @@ from peewee import OperationalError
 from tests.factories import applicant
 
 SHARES = [1, 4]
-# register() on main locks every pool serving the applicant first; the per-phone lock being
-# ported drops that, leaving hold_seat's lock before the waiting list: both must keep the rule.
-FIRST_LOCKS = ["serving pools", "none"]
 
 
 def capacities(city, province, shares=1):
     Pool.update(capacity=city).where(Pool.code == "kota-balikpapan").execute()
     Pool.update(capacity=province).where(Pool.code == "prov-kaltim").execute()
     assert pools.set_shares("kota-balikpapan", shares, "test").ok
-
-
-def first_lock(monkeypatch, kind):
-    """Run register() with its first lock as on main, or without it (see FIRST_LOCKS)."""
-    if kind == "none":
-        monkeypatch.setattr(quota, "lock_pools", lambda pools, read=False: [])
 
 
 def city():
@@ -56,12 +47,10 @@ def in_thread(app, work, out, name=None):
     return thread
 
 
-@pytest.mark.parametrize("lock", FIRST_LOCKS)
 @pytest.mark.parametrize("shares", SHARES)
 def test_a_seat_freed_while_a_newcomer_is_joining_the_waiting_list_goes_to_them(
-        core_app, monkeypatch, shares, lock):
+        core_app, monkeypatch, shares):
     capacities(1, 0, shares)
-    first_lock(monkeypatch, lock)
     holder = quota.register(applicant(1), "web", DEFAULT_RULES).registration
     inserted, resume = threading.Event(), threading.Event()
     original = quota.insert_registration
@@ -85,15 +74,13 @@ def test_a_seat_freed_while_a_newcomer_is_joining_the_waiting_list_goes_to_them(
     assert newcomer.share == holder.share and city().seats_held == 1 and seat_problems() == []
 
 
-@pytest.mark.parametrize("lock", FIRST_LOCKS)
 @pytest.mark.parametrize("shares", SHARES)
 def test_a_seat_freed_in_one_share_while_a_newcomer_finds_the_others_full_is_theirs(
-        core_app, monkeypatch, shares, lock):
+        core_app, monkeypatch, shares):
     capacities(4, 0, shares)  # 4 shares: one seat each
     holders = [quota.register(applicant(n), "web", DEFAULT_RULES).registration for n in range(4)]
     assert city().seats_held == 4
     leaving = holders[2]
-    first_lock(monkeypatch, lock)
     reached, resume = threading.Event(), threading.Event()
     original = seats.lock_to_wait
 
@@ -211,11 +198,9 @@ def test_capacity_going_up_and_down_while_registrations_race_never_oversells(cor
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lock", FIRST_LOCKS)
 def test_shares_changed_while_registrations_and_cancellations_race_keep_every_counter(
-        core_app, monkeypatch, lock):
+        core_app, monkeypatch):
     capacities(20, 0, 4)
-    first_lock(monkeypatch, lock)
     ks = itertools.cycle([1, 8, 2, 4, 16, 3])
     rng = random.Random(13)
     made = []

@@ -123,3 +123,27 @@ def test_a_new_session_after_the_old_one_was_cleared_gets_a_new_token(app):
     new = token_of(client.get("/status"))
     assert new != old
     assert client.post("/status", data={"csrf_token": old, "nik": "1", "ref": "x"}).status_code == 400
+
+
+def test_hooks_made_per_request_are_not_kept_by_the_sync_cache(app):
+    """app.Jaring.ensure_sync remembers functions weakly: a closure per request goes with it."""
+    import gc
+
+    from flask import after_this_request
+
+    @app.get("/_closure")
+    def closure():
+        secret = "3171234567890001"  # stands for what a request's closure may capture
+
+        @after_this_request
+        def _after(response):
+            response.headers["X-Len"] = str(len(secret))
+            return response
+        return "ok"
+
+    client = app.test_client()
+    before = len(app._sync) if "_sync" in app.__dict__ else 0
+    for _ in range(50):
+        assert client.get("/_closure").headers["X-Len"] == "16"
+    gc.collect()
+    assert len(app._sync) - before < 10
