@@ -11,6 +11,7 @@ from one address, which production limits would throttle as one abusive client.
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -94,11 +95,13 @@ def run():
         try:
             with LiveServer(url, workers=WORKERS, threads=THREADS) as server:
                 cpu = cpu_seconds(server.proc.pid), cpu_seconds(sender.pid)
+                clients = _children_cpu()
                 out = run_streams(server.base_url, [
                     ("register", partial(Registering, phase=1), REGISTRATIONS_PER_S, 24),
                     ("view", partial(Viewer, known=known), VIEWS_PER_S, 48),
                 ], SECONDS, start_in=SET_UP)
                 cpu = cpu_seconds(server.proc.pid) - cpu[0], cpu_seconds(sender.pid) - cpu[1]
+                clients = _children_cpu() - clients  # the stream processes, joined by now
         finally:
             sender.terminate()
             sender.wait(timeout=30)
@@ -124,10 +127,18 @@ def run():
     rows += [row("rush server CPU per request answered (gunicorn workers)", per_request * 1000, "ms"),
              row("rush server cores the due load needs at that cost",
                  per_request * (REGISTRATIONS_PER_S + VIEWS_PER_S * 4 / 3), "cores"),
-             row("rush SMS sender CPU over the rush", cpu[1], "s")]
+             row("rush SMS sender CPU over the rush", cpu[1], "s"),
+             row("rush load generator CPU per request sent, start-up included (same machine)",
+                 clients * 1000 / requests if requests else 0, "ms")]
     return rows + [row("rush errors (unexpected answer, or dropped)", errors, "requests", "= 0"),
                    row(f"rush requests dropped (over {GIVE_UP:.0f} s behind schedule)", dropped, "requests", "= 0"),
                    row("rush seats beyond capacity, or counters off", oversold + drift, "seats", "= 0")]
+
+
+def _children_cpu():
+    """CPU seconds of this process's children that have ended (the load streams, once joined)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def seats(url):
