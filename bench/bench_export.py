@@ -48,7 +48,15 @@ def run():
         migrate()
         seed()
         with db.connection_context():
-            demo_data.generate(ROWS, seed=ROWS, mix={"approved": 1}, rejected=0, cancelled=0)
+            # Every seat of both pools approved: Balikpapan residents without DTKS cannot take
+            # a provincial (DTKS-only) seat once the city's are gone, so ROWS applicants leave
+            # some seats free; more applicants are added (the rest wait) until none is.
+            added = 0
+            while exports.count_rows("bpjs") < ROWS and added < 3 * ROWS:
+                batch = ROWS - exports.count_rows("bpjs") + ROWS // 10
+                demo_data.generate(batch, seed=ROWS + added, mix={"approved": 1}, rejected=0,
+                                   cancelled=0)
+                added += batch
             rows = exports.count_rows("bpjs")
 
             def csv_file(kind="bpjs"):
