@@ -34,6 +34,7 @@ VIEWS_PER_S = float(os.environ.get("RUSH_VIEWS", 300))
 # `make run`'s server by default (WORKERS ?= 2, gunicorn.conf.py threads = 4); other shapes to compare.
 WORKERS = int(os.environ.get("RUSH_WORKERS", 2))
 THREADS = int(os.environ.get("RUSH_THREADS", 4))
+SENDER = os.environ.get("RUSH_SENDER", "1") != "0"
 KNOWN = 1000  # registrations made before the rush, for the status look-ups
 # Seconds the 72 clients have to open their first page before the schedule starts; on a loaded
 # machine 8 were not always enough, and a client not ready in time sent nothing at all.
@@ -90,8 +91,10 @@ def run():
         prepare_database(url)
         known = known_registrations(url)
         env = dict(os.environ, DATABASE_URL=url, FLASK_APP="app", SECRET_KEY="bench")
-        sender = subprocess.Popen([sys.executable, "-m", "flask", "sms", "worker"], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # RUSH_SENDER=0 leaves the SMS sender out (in production it may run on another machine).
+        sender = subprocess.Popen(
+            [sys.executable, "-m", "flask", "sms", "worker"] if SENDER else ["sleep", "86400"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             with LiveServer(url, workers=WORKERS, threads=THREADS) as server:
                 cpu = cpu_seconds(server.proc.pid), cpu_seconds(sender.pid)
@@ -108,7 +111,8 @@ def run():
         oversold, drift = seats(url)
     rows = [row("rush length (RUSH_SECONDS)", SECONDS, "s"),
             row("rush gunicorn workers (RUSH_WORKERS)", WORKERS, "processes"),
-            row("rush threads per worker (RUSH_THREADS)", THREADS, "threads")]
+            row("rush threads per worker (RUSH_THREADS)", THREADS, "threads"),
+            row("rush SMS sender beside the server (RUSH_SENDER)", int(SENDER), "yes=1")]
     for name, label, goal in (("register", "POST /daftar", "≤ 100"), ("view", "page view / look-up", None)):
         latencies = [r[0] * 1000 for r in out[name]]
         # Served rate: answers over the time until the last one came (the schedule is fixed).
