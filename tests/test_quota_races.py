@@ -26,6 +26,22 @@ def capacities(city, province, shares=1):
     assert pools.set_shares("kota-balikpapan", shares, "test").ok
 
 
+def pause_before_last_try(monkeypatch):
+    """Hold the thread named "newcomer" once, where it found no seat and is about to lock the
+    pools for its last try before the waiting list (seats.lock_to_wait): (reached, resume)."""
+    reached, resume = threading.Event(), threading.Event()
+    original = seats.lock_to_wait
+
+    def paused(pools):
+        if threading.current_thread().name == "newcomer" and not reached.is_set():
+            reached.set()
+            resume.wait(10)
+        return original(pools)
+
+    monkeypatch.setattr(seats, "lock_to_wait", paused)
+    return reached, resume
+
+
 def city():
     return Pool.get(Pool.code == "kota-balikpapan")
 
@@ -81,16 +97,7 @@ def test_a_seat_freed_in_one_share_while_a_newcomer_finds_the_others_full_is_the
     holders = [quota.register(applicant(n), "web", DEFAULT_RULES).registration for n in range(4)]
     assert city().seats_held == 4
     leaving = holders[2]
-    reached, resume = threading.Event(), threading.Event()
-    original = seats.lock_to_wait
-
-    def paused(pools):  # the newcomer found every share full, before its last try
-        if threading.current_thread().name == "newcomer" and not reached.is_set():
-            reached.set()
-            resume.wait(10)
-        return original(pools)
-
-    monkeypatch.setattr(seats, "lock_to_wait", paused)
+    reached, resume = pause_before_last_try(monkeypatch)  # every share full
     out = []
     late = in_thread(core_app, lambda: quota.register(applicant(10), "web", DEFAULT_RULES), out,
                      name="newcomer")
@@ -318,16 +325,7 @@ def test_newcomers_joining_a_full_pool_while_seats_are_cancelled_keep_every_rule
 def test_a_pool_opened_while_a_newcomer_is_joining_the_waiting_list_seats_them(core_app, monkeypatch):
     capacities(1, 0)
     quota.set_pool_open("kota-balikpapan", False, "admin")
-    reached, resume = threading.Event(), threading.Event()
-    original = seats.lock_to_wait
-
-    def paused(pools):  # the newcomer found the open pools full, before its last try
-        if threading.current_thread().name == "newcomer" and not reached.is_set():
-            reached.set()
-            resume.wait(10)
-        return original(pools)
-
-    monkeypatch.setattr(seats, "lock_to_wait", paused)
+    reached, resume = pause_before_last_try(monkeypatch)  # the open pools full
     out = []
     # On DTKS: the open provincial pool (no seat) would take them onto the waiting list.
     late = in_thread(core_app, lambda: quota.register(applicant(1, decl_dtks=True), "web",
