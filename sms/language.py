@@ -9,6 +9,15 @@ def chosen(phone):
     return row.lang if row else None
 
 
+def chosen_of(phones):
+    """{phone: 'en' or 'id'} for those of phones that chose a language (one query)."""
+    phones = set(phones)
+    if not phones:
+        return {}
+    return dict(SmsLanguage.select(SmsLanguage.phone, SmsLanguage.lang).where(
+        SmsLanguage.phone.in_(phones)).tuples())
+
+
 def choose(phone, args, current):
     """BAHASA <EN|ID>: store the choice; without a known word, switch to the other language."""
     word = (args[0] if args else "").upper()

@@ -20,6 +20,9 @@ from sms.gsm import segments
 log = logging.getLogger("jaring.sms")
 STATUS_PATH = "/sms/twilio/status"
 LEASE = dt.timedelta(minutes=5)  # a row whose sender died while sending is tried again after this
+# A batch claimed at once holds what the pace sends in this long: far inside LEASE, so no row
+# waits in a live sender's batch until another sender may take it.
+CLAIM_SECONDS = 10
 UNSUBSCRIBED = "21610"  # Twilio: this phone replied STOP to our number
 # Twilio error codes that may succeed later: queue overflow (30001), handset unreachable or unknown
 # for now (30003, 30005), carrier hiccups (30008), rate limits (20429, 14107), Twilio down (20500,
@@ -66,35 +69,94 @@ def make_pacer(config, sleep=None):
 
 
 def drain(client=None, limit=100, pacer=None):
-    """Send each due outbox row once (at most `limit`), paced; count the outcomes."""
+    """Send each due outbox row once (at most `limit`), paced; count the outcomes.
+
+    Rows are claimed a batch per transaction: without credentials the whole batch is logged in
+    that one transaction; with them, a batch holds what the pace sends in CLAIM_SECONDS, and each
+    row's outcome is written as soon as Twilio answers (its status callbacks find the SID)."""
     config = current_app.config
     client = client if client is not None else make_client(config)
+    if client is None:
+        return log_due(limit)
     pacer = pacer or make_pacer(config)
     counts = Counter()
-    due = list(OutboxMessage.select().where(
-        OutboxMessage.status.in_(("pending", "claimed")) & (OutboxMessage.next_attempt_at <= now())
-    ).order_by(OutboxMessage.id).limit(limit))
-    for row in due:
-        if pacer.stopped:
+    batch = max(1, min(limit, int(config.get("SMS_RATE_PER_SECOND", 1.0) * CLAIM_SECONDS)))
+    while not pacer.stopped and sum(counts.values()) < limit:
+        rows = claim_due(min(batch, limit - sum(counts.values())))
+        if not rows:
             break
-        if claim(row.id):
-            row.attempts += 1  # as claim() counted it in the table
-            counts[deliver(row, client, config, pacer)] += 1
+        opted, langs = opted_out(rows), language.chosen_of(r.phone for r in rows)
+        for n, row in enumerate(rows):
+            if pacer.stopped:
+                counts["released"] += release(rows[n:])
+                break
+            counts[deliver(row, client, config, pacer, row.phone in opted,
+                                   langs.get(row.phone, "id"))] += 1
     return counts
 
 
-def claim(row_id):
-    """Take a row for this sender, so two senders never send it twice; False if taken."""
-    return OutboxMessage.update(
-        status="claimed", attempts=OutboxMessage.attempts + 1, next_attempt_at=now() + LEASE
-    ).where((OutboxMessage.id == row_id) & OutboxMessage.status.in_(("pending", "claimed"))
-            & (OutboxMessage.next_attempt_at <= now())).execute() == 1
+def due():
+    """The rows a sender may take now: never sent yet, or claimed by a sender whose lease ran out."""
+    return OutboxMessage.status.in_(("pending", "claimed")) & (OutboxMessage.next_attempt_at <= now())
 
 
-def render(row):
-    """The text of an outbox row, from its kind and params."""
+def claim_due(limit):
+    """Take up to `limit` due rows, oldest first, for this sender in one transaction, so two
+    senders never send one twice: [OutboxMessage] with the try counted, leased for LEASE."""
+    with db.atomic():
+        query = OutboxMessage.select().where(due()).order_by(OutboxMessage.id).limit(limit)
+        # PostgreSQL: another sender skips the rows this one is taking instead of waiting for them.
+        rows = list(query.for_update("FOR UPDATE SKIP LOCKED") if db.for_update else query)
+        if rows:
+            OutboxMessage.update(
+                status="claimed", attempts=OutboxMessage.attempts + 1, next_attempt_at=now() + LEASE
+            ).where(OutboxMessage.id.in_([r.id for r in rows])).execute()
+    for row in rows:
+        row.attempts += 1  # as the UPDATE counted it in the table
+    return rows
+
+
+def log_due(limit):
+    """Without Twilio credentials: log up to `limit` due rows (ids and kinds only) and mark them
+    logged, skipped (opted out) or failed (no template), all in one transaction; the counts."""
+    counts, ended = Counter(), {"logged": [], "skipped": []}
+    with db.atomic():
+        rows = claim_due(limit)
+        opted, langs = opted_out(rows), language.chosen_of(r.phone for r in rows)
+        for row in rows:
+            if row.phone in opted:
+                ended["skipped"].append(row.id)
+                continue
+            try:
+                render(row, langs.get(row.phone, "id"))
+            except KeyError:
+                counts[finish(row, "failed", error=f"no template for kind {row.kind[:24]}")] += 1
+                continue
+            log.info("outbox %s kind %s: no Twilio credentials, logged instead of sent", row.id, row.kind)
+            ended["logged"].append(row.id)
+        for status, ids in ended.items():
+            if ids:
+                values = {OutboxMessage.status: status, OutboxMessage.error: None}
+                if status == "logged":
+                    values.update({OutboxMessage.sid: None, OutboxMessage.sent_at: now(),
+                                   OutboxMessage.segments: None})
+                OutboxMessage.update(values).where(OutboxMessage.id.in_(ids)).execute()
+                counts[status] += len(ids)
+    return counts
+
+
+def opted_out(rows):
+    """The phones of rows (OutboxMessage) that sent STOP: a set."""
+    phones = {r.phone for r in rows}
+    if not phones:
+        return set()
+    return {p for (p,) in SmsOptOut.select(SmsOptOut.phone).where(SmsOptOut.phone.in_(phones)).tuples()}
+
+
+def render(row, lang=None):
+    """The text of an outbox row, from its kind and params, in `lang` (default: the phone's choice)."""
     params = row.params or {}
-    lang = language.chosen(row.phone) or "id"
+    lang = lang or language.chosen(row.phone) or "id"
     values = {"ref": replies.pretty_ref(params.get("ref")), "kpj": params.get("kpj") or "-",
               "reason": replies.reason_text(params.get("reject_reason"), lang),
               "note": params.get("reject_note") or "",
@@ -102,21 +164,20 @@ def render(row):
     return replies.notice(row.kind, lang, **values)
 
 
-def deliver(row, client, config, pacer=None):
-    """Send one claimed row, or skip, log or schedule it again; return what happened."""
-    if SmsOptOut.select().where(SmsOptOut.phone == row.phone).exists():
+def deliver(row, client, config, pacer=None, opted=False, lang=None):
+    """Send one claimed row through Twilio (`opted`: its phone sent STOP), or skip or schedule it
+    again; return what happened."""
+    if opted:
         return finish(row, "skipped")
     try:
-        body = render(row)
+        body = render(row, lang)
     except KeyError:
         return finish(row, "failed", error=f"no template for kind {row.kind[:24]}")
-    if client is None:
-        log.info("outbox %s kind %s: no Twilio credentials, logged instead of sent", row.id, row.kind)
-        return finish(row, "logged")
     sender = config["TWILIO_FROM"]
     origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
     if pacer is not None and not pacer.wait():
-        return release(row)
+        release([row])
+        return "released"
     try:
         message = client.messages.create(
             to=row.phone, body=body, status_callback=config["PUBLIC_BASE_URL"] + STATUS_PATH,
@@ -161,11 +222,14 @@ def schedule_retry(row_id, attempts, config, error):
         OutboxMessage.id == row_id).execute()
 
 
-def release(row):
-    """Give back a claimed row this sender stopped before sending (its try does not count)."""
-    OutboxMessage.update(status="pending", attempts=OutboxMessage.attempts - 1,
-                         next_attempt_at=now()).where(OutboxMessage.id == row.id).execute()
-    return "released"
+def release(rows):
+    """Give back claimed rows this sender stopped before sending (their try does not count);
+    how many."""
+    if rows:
+        OutboxMessage.update(status="pending", attempts=OutboxMessage.attempts - 1,
+                             next_attempt_at=now()).where(
+            OutboxMessage.id.in_([r.id for r in rows])).execute()
+    return len(rows)
 
 
 def finish(row, status, sid=None, error=None, segments=None):
