@@ -15,7 +15,7 @@ import config
 from database import open_database
 from extensions import csrf, limiter
 from models import db
-from web import csrf_token, limit_store, session_cookie, translations
+from web import csrf_token, limit_store, session_cookie, static_files, translations
 
 HTMX_VERSION = "2.0.11"
 LOCALES = ("id", "en")
@@ -182,8 +182,7 @@ def register_request_hooks(app):
             response.vary.add("HX-Request")
         else:
             headers["Vary"] = "HX-Request"
-        if request.path.startswith("/static/vendor/"):
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        static_files.cache_control(response)
         return response
 
 
@@ -202,4 +201,5 @@ def register_blueprints(app):
     app.register_blueprint(staff.bp)
     errors.register(app)
     filters.register(app)
+    static_files.register(app)
     commands.register(app)

@@ -6,7 +6,10 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logger_class = "web.gunicorn_log.Logger"
 # gunicorn's gthread worker, with our own Indonesian page for what gunicorn refuses (414, 431, 400).
 worker_class = "web.gunicorn_worker.Worker"
-threads = 4
+# Two threads a worker: with four, a registration holding SQLite's write lock shared its process's
+# GIL with three others and held the lock longer, and the writers queued behind it (docs/scaling.md,
+# "the rush"). More concurrent requests come from more workers (WORKERS), not more threads.
+threads = 2
 timeout = 30
 graceful_timeout = 10
 # gunicorn's control socket has one default path for all servers; tests run several at once.

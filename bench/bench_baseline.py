@@ -1,7 +1,7 @@
 """The per-request baseline: what gunicorn, Flask and each of our hooks cost on every request.
 
 The app's own /hello (bench/hello_app.py: every extension and hook, no page) is served by
-gunicorn as `make run` serves it (2 workers x 4 threads), closed loop, 16 clients that carry a
+gunicorn as `make run` serves it (2 workers, gunicorn.conf.py's threads), closed loop, 16 clients that carry a
 session cookie (as every visitor after the first page does), for BASELINE_SECONDS (default 5)
 each: the app whole, the app without one piece at a time, and a bare Flask app, in turns,
 BASELINE_ROUNDS (default 2) times. For each: requests/s and the gunicorn workers' CPU per
@@ -37,7 +37,7 @@ class Visitor:
 
 def serve(url, root, app, path):
     """(requests/s, gunicorn CPU ms per request) for GET path from app in the tree root."""
-    with LiveServer(url, workers=2, threads=4, root=root, app=app) as server:
+    with LiveServer(url, workers=2, root=root, app=app) as server:
         job = partial(Visitor, path=path)
         drive(server.base_url, job, processes=1, threads=8, seconds=1)  # warm up
         before = cpu_seconds(server.proc.pid)

@@ -18,11 +18,11 @@ from core import quota
 from database import open_database
 from models import Pool, Registration, db
 from tests.factories import make_nik, make_phone
-from tests.live_server import LiveServer, prepare_database
+from tests.live_server import CONFIG_THREADS, LiveServer, prepare_database
 
 SECONDS = float(os.environ.get("FLOOR_SECONDS", 6))
 ROUNDS = int(os.environ.get("FLOOR_ROUNDS", 2))
-WORKERS, THREADS = 2, 4  # `make run`: WORKERS ?= 2; gunicorn.conf.py: threads = 4
+WORKERS, THREADS = 2, CONFIG_THREADS  # as `make run`: WORKERS ?= 2 and gunicorn.conf.py
 LOAD = dict(processes=2, threads=4)
 # Small pools fill during the run, so the last seats are raced for and the rest overflow
 # into the provincial pool and then the waiting list: every path of register() is measured.

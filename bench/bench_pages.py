@@ -3,7 +3,7 @@
 In one process, through Flask's test client with CSRF on and a visitor's session cookie kept:
 statements per view (bench/sqlcount.py, after one warm-up view) and cProfile over PAGE_VIEWS
 (default 300) views of each page; the top lines go to bench/profile_pages.txt. Then the
-production server (gunicorn.conf.py, 2 workers x 4 threads, SQLite) is loaded closed-loop with
+production server (gunicorn.conf.py, 2 workers, SQLite) is loaded closed-loop with
 GET / alone and GET /daftar alone for PAGES_SECONDS (default 8; 0 leaves the server out) each.
 
 PAGES_BEFORE=<a checkout of another commit> also loads that tree's server, in turns with this
@@ -113,9 +113,9 @@ def top_lines(profiler, order, lines):
 
 
 def served(root, url, path):
-    """Pages/s and p50 ms of GET path alone from gunicorn (2 workers x 4 threads) run in root."""
+    """Pages/s and p50 ms of GET path alone from gunicorn (2 workers, as configured) run in root."""
     job = partial(Page, path=path)
-    with LiveServer(url, workers=2, threads=4, root=root) as server:
+    with LiveServer(url, workers=2, root=root) as server:
         drive(server.base_url, job, processes=1, threads=8, seconds=1)  # warm up
         result = drive(server.base_url, job, processes=2, threads=8, seconds=SECONDS)
     assert set(result.statuses) == {200}, result.statuses

@@ -144,7 +144,7 @@ def run():
             make_pools(url, spread)
             for workers in WORKERS:
                 phase += 1
-                with LiveServer(url, workers=workers, threads=4) as live:
+                with LiveServer(url, workers=workers) as live:
                     drive(live.base_url, partial(SpreadRegister, phase=phase * 2), seconds=1, **LOAD)
                     result = drive(live.base_url, partial(SpreadRegister, phase=phase * 2 + 1),
                                    seconds=SECONDS, **LOAD)
@@ -265,7 +265,7 @@ def shares_rows(server):
         for shares in (1, SHARES):
             split(url, shares)
             phase += 1
-            with LiveServer(url, workers=2, threads=4) as live:
+            with LiveServer(url, workers=2) as live:
                 drive(live.base_url, partial(SpreadRegister, phase=phase * 2), seconds=1, **LOAD)
                 result = drive(live.base_url, partial(SpreadRegister, phase=phase * 2 + 1),
                                seconds=SECONDS, **LOAD)

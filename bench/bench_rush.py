@@ -1,6 +1,6 @@
 """Opening-day rush: 100 registrations/s plus 300 page views and status look-ups/s, steady.
 
-The production server as `make run` starts it (gunicorn.conf.py, 2 workers x 4 threads unless
+The production server as `make run` starts it (gunicorn.conf.py: 2 workers x 2 threads unless
 RUSH_WORKERS / RUSH_THREADS say otherwise, SQLite,
 the default pools, and the SMS sender beside it, logging since it has no Twilio credentials)
 is loaded open-loop (bench/steady.py) for RUSH_SECONDS (default 60). The views are a third each
@@ -26,14 +26,14 @@ from core import quota
 from database import open_database
 from models import Pool, Registration, db
 from tests.factories import applicant
-from tests.live_server import ROOT, LiveServer, prepare_database
+from tests.live_server import CONFIG_THREADS, ROOT, LiveServer, prepare_database
 
 SECONDS = float(os.environ.get("RUSH_SECONDS", 60))
 REGISTRATIONS_PER_S = float(os.environ.get("RUSH_REGISTRATIONS", 100))
 VIEWS_PER_S = float(os.environ.get("RUSH_VIEWS", 300))
-# `make run`'s server by default (WORKERS ?= 2, gunicorn.conf.py threads = 4); other shapes to compare.
+# `make run`'s server by default (WORKERS ?= 2, gunicorn.conf.py's threads); other shapes to compare.
 WORKERS = int(os.environ.get("RUSH_WORKERS", 2))
-THREADS = int(os.environ.get("RUSH_THREADS", 4))
+THREADS = int(os.environ.get("RUSH_THREADS", CONFIG_THREADS))
 SENDER = os.environ.get("RUSH_SENDER", "1") != "0"
 KNOWN = 1000  # registrations made before the rush, for the status look-ups
 # Seconds the 72 clients have to open their first page before the schedule starts; on a loaded

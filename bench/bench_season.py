@@ -3,7 +3,7 @@
 The default (3,000) is a tenth of the season so that `make bench` stays short; capacities scale
 with the size, so every path (seats, overflow, waiting list, promotions) is played either way.
 
-gunicorn as `make run` runs it (2 workers x 4 threads, SQLite, rate limits off: one address),
+gunicorn as `make run` runs it (2 workers, gunicorn.conf.py's threads, SQLite, rate limits off: one address),
 the default pools plus a Samarinda pool (64.72), capacities scaled to the season's size so a
 waiting list forms. bench/season.py plays the applicants (8 clients, closed loop) while verifiers
 approve and reject, workers cancel and the provincial pool grows once, through the core. At the
@@ -40,7 +40,7 @@ def play(url, size):
     """Run the season on url; (records by kind, acknowledged, staff, seconds)."""
     open_database(url)
     env = {"TWILIO_AUTH_TOKEN": season.TWILIO_TOKEN, "TWILIO_ACCOUNT_SID": "", "TWILIO_FROM": ""}
-    with LiveServer(url, workers=2, threads=4, env=env) as server:
+    with LiveServer(url, workers=2, env=env) as server:
         staff = season.Staff(raise_after=size // 2)
         staff.start()
         records, acknowledged, seconds = season.play_all(server.base_url, size)

@@ -104,7 +104,7 @@ def run():
         url = f"sqlite:///{Path(tmp) / 'jaring.sqlite3'}"
         prepare_database(url)
         env = {"TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_ACCOUNT_SID": "", "TWILIO_FROM": ""}
-        with LiveServer(url, workers=2, threads=4, env=env) as server:
+        with LiveServer(url, workers=2, env=env) as server:
             senders, seconds = load(server.base_url)
         records = [r for s in senders for r in s.records]
         confirmed = sum(getattr(s, "confirmed", 0) for s in senders)

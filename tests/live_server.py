@@ -1,5 +1,6 @@
 """Run the production server (gunicorn) on loopback against a database, for tests and benchmarks."""
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +17,14 @@ def prepare_database(url):
                    capture_output=True, timeout=120)
 
 
+# gunicorn.conf.py's threads per worker: what `make run` serves with, the benchmarks' default.
+CONFIG_THREADS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"]
+
+
 class LiveServer:
     """gunicorn with the project's config: `with LiveServer(url, workers=2) as s: s.base_url`."""
 
-    def __init__(self, database_url, workers=2, threads=4, env=None, app="app:create_app()",
+    def __init__(self, database_url, workers=2, threads=CONFIG_THREADS, env=None, app="app:create_app()",
                  root=ROOT):
         self.database_url, self.workers, self.threads, self.app = database_url, workers, threads, app
         self.root = root  # another checkout, to compare commits (bench/bench_pages.py)
