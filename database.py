@@ -25,10 +25,11 @@ SQLITE_PRAGMAS = {
 
 # SQLite copies the WAL back into the database file (a checkpoint) inside the COMMIT that takes
 # the WAL past `wal_autocheckpoint` pages, while that writer still holds the write lock. A
-# registration writes ~25 pages (the row and its indexes), so every ~40th one held the lock some
-# 7 ms longer (COMMIT's p99 on a 2-core machine) and every writer queued behind it. Instead each
-# process checkpoints from a thread of its own, CHECKPOINT_DELAY after it writes; PASSIVE neither
-# waits for nor blocks the writer or the readers. SQLite's own stays as a backstop, far later.
+# registration writes ~33 pages (its row, 21 indexes, pool, audit, outbox), so every ~30th one
+# held the lock some 7 ms longer (COMMIT's p99 on a 2-core machine), and every writer queued
+# behind it. Instead each process checkpoints from a thread of its own, CHECKPOINT_DELAY after
+# it writes; PASSIVE neither waits for nor blocks the writer or the readers. SQLite's own stays
+# as a backstop, far later.
 CHECKPOINT_DELAY = 0.5  # seconds after a commit
 BACKSTOP_PAGES = 10_000  # ~40 MB of WAL: reached only if the thread cannot keep up
 

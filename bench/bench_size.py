@@ -87,7 +87,7 @@ def run():
                 rows.append(row(f"{path} HTML gzip (the regency step, no budget)", len(body), "bytes"))
             for src in sorted(scripts):
                 status, headers, body = fetch(server.base_url, src)
-                name = src.rsplit("/", 1)[-1]
+                name = src.split("?", 1)[0].rsplit("/", 1)[-1]  # errors.js?v=<digest>: errors.js
                 assert status == 200, (src, status)
                 gzipped = headers.get("Content-Encoding") == "gzip"
                 rows.append(row(f"{name} bytes sent (gzip asked; cached)", len(body), "bytes"))
