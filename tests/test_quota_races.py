@@ -340,3 +340,60 @@ def test_a_pool_opened_while_a_newcomer_is_joining_the_waiting_list_seats_them(c
     assert newcomer.status == "pending" and newcomer.pool_id == city().id
     assert (out[0].registration.status == "pending") == (opened.promoted == [])
     assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+def extra_city_pool():
+    """A second pool for Balikpapan, created by an admin while the city's own is full."""
+    return pools.create_pool("bpp-tambahan", "Balikpapan tambahan", "64.71", 5, 5, False, "admin")
+
+
+def test_a_pool_created_while_a_newcomer_is_joining_the_waiting_list_seats_them(core_app, monkeypatch):
+    capacities(1, 0)
+    assert quota.register(applicant(1), "web", DEFAULT_RULES).registration.status == "pending"
+    reached, resume = pause_before_last_try(monkeypatch)  # the city's pool full
+    out = []
+    late = in_thread(core_app, lambda: quota.register(applicant(2), "web", DEFAULT_RULES), out,
+                     name="newcomer")
+    assert reached.wait(10)
+    # SQLite: the creation waits for the newcomer (one writer) and seats them from the waiting
+    # list. PostgreSQL: it commits first; the newcomer finds the generation moved, starts over
+    # and takes a seat in the new pool.
+    threading.Timer(0.5, resume.set).start()
+    created = extra_city_pool()
+    late.join()
+    assert created.ok
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert newcomer.status == "pending" and newcomer.pool_id == created.pool.id
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_pool_created_once_a_newcomer_has_joined_the_waiting_list_waits_for_them_and_seats_them(
+        core_app, monkeypatch):
+    capacities(1, 0)
+    assert quota.register(applicant(1), "web", DEFAULT_RULES).registration.status == "pending"
+    held, resume = threading.Event(), threading.Event()
+    original = quota.hold_generation
+
+    def paused():
+        generation = original()
+        if threading.current_thread().name == "newcomer":
+            held.set()
+            resume.wait(10)
+        return generation
+
+    monkeypatch.setattr(quota, "hold_generation", paused)
+    out, created = [], []
+    late = in_thread(core_app, lambda: quota.register(applicant(2), "web", DEFAULT_RULES), out,
+                     name="newcomer")
+    assert held.wait(10)
+    admin = in_thread(core_app, extra_city_pool, created, name="admin")
+    admin.join(0.5)
+    assert admin.is_alive()  # the new pool's trigger waits for the newcomer's commit
+    resume.set()
+    late.join()
+    admin.join()
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert out[0].registration.status == "waitlisted" and created[0].ok
+    assert [r.id for r in created[0].promoted] == [newcomer.id] and newcomer.status == "pending"
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
