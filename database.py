@@ -1,6 +1,7 @@
 """Open the database by URL, queue SQLite writers, bring the schema up to date."""
 import fcntl
 import importlib.util
+import logging
 import os
 import sqlite3
 import threading
@@ -48,15 +49,19 @@ class WalCheckpointer:
     def poke(self):
         """Say a commit happened: checkpoint within CHECKPOINT_DELAY."""
         self.pending.set()
-        if self._thread is None or not self._thread.is_alive():
-            with self._lock:
-                if self._thread is None or not self._thread.is_alive():
-                    self._thread = threading.Thread(target=self._run, daemon=True,
-                                                    name="jaring-wal-checkpoint")
-                    self._thread.start()
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="jaring-wal-checkpoint")
+                self._thread.start()
 
     def _run(self):
-        while self.pending.wait(self.IDLE_SECONDS):
+        while True:
+            if not self.pending.wait(self.IDLE_SECONDS):
+                with self._lock:  # a poke now either sees no thread (and starts one) or is seen
+                    if not self.pending.is_set():
+                        self._thread = None
+                        return
             time.sleep(CHECKPOINT_DELAY)  # commits meanwhile are copied by the same checkpoint
             self.pending.clear()
             self.last = self.checkpoint()
@@ -132,7 +137,10 @@ class QueuedWriteSqliteDatabase(PooledSqliteDatabase):
             return super().commit()
         finally:
             self._release()
-            wal_checkpointer(self.database).poke()
+            try:
+                wal_checkpointer(self.database).poke()
+            except Exception:  # noqa: BLE001 - committed already: SQLite's backstop checkpoints
+                logging.getLogger(__name__).warning("could not start the WAL checkpoint thread")
 
     def rollback(self):
         """ROLLBACK, then let the next writer in."""

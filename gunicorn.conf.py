@@ -8,7 +8,8 @@ logger_class = "web.gunicorn_log.Logger"
 worker_class = "web.gunicorn_worker.Worker"
 # Two threads a worker: with four, a registration holding SQLite's write lock shared its process's
 # GIL with three others and held the lock longer, and the writers queued behind it (docs/scaling.md,
-# "the rush"). More concurrent requests come from more workers (WORKERS), not more threads.
+# "the rush"). More concurrent requests come from more workers (WORKERS). On PostgreSQL, where a
+# thread waits for the database server more, GUNICORN_CMD_ARGS="--threads 4" may pay (measure).
 threads = 2
 timeout = 30
 graceful_timeout = 10

@@ -1,6 +1,6 @@
 """Registration against the floor: Jaring's POST /daftar beside bench/floor_app.py, same load.
 
-Both servers run under gunicorn.conf.py with the workers and threads of `make run` (2 x 4), each
+Both servers run under gunicorn.conf.py with the workers and threads of `make run` (2 x 2), each
 on its own database made by `flask init-db` with the same small pools, and are driven in turns
 by the same load generator (bench/common.py `drive`). After the run both databases are audited:
 no seat oversold, every pool counter equal to the rows holding its seats, one row per 303.

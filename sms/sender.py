@@ -11,6 +11,7 @@ from collections import Counter
 
 from flask import current_app
 from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from models import OutboxMessage, SmsOptOut, db, now
@@ -23,6 +24,9 @@ LEASE = dt.timedelta(minutes=5)  # a row whose sender died while sending is trie
 # A batch claimed at once holds what the pace sends in this long: far inside LEASE, so no row
 # waits in a live sender's batch until another sender may take it.
 CLAIM_SECONDS = 10
+# A call Twilio has not answered in this long is given up (and retried later); without it one hung
+# call could keep a batch past LEASE, when another sender may take and send its rows again.
+SEND_TIMEOUT = 30  # seconds
 UNSUBSCRIBED = "21610"  # Twilio: this phone replied STOP to our number
 # Twilio error codes that may succeed later: queue overflow (30001), handset unreachable or unknown
 # for now (30003, 30005), carrier hiccups (30008), rate limits (20429, 14107), Twilio down (20500,
@@ -40,7 +44,8 @@ def make_client(config):
     """A Twilio REST client, or None when the credentials are not all configured (log only)."""
     if not all(config.get(k) for k in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")):
         return None
-    return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"])
+    return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                  http_client=TwilioHttpClient(timeout=SEND_TIMEOUT))
 
 
 class Pacer:
@@ -85,18 +90,34 @@ def drain(client=None, limit=100, pacer=None):
         rows = claim_due(min(batch, limit - sum(counts.values())))
         if not rows:
             break
+        send_batch(rows, client, config, pacer, counts)
+    return counts
+
+
+def send_batch(rows, client, config, pacer, counts):
+    """Send claimed rows in order, adding outcomes to counts (a Counter). The rows not sent go
+    back to the queue when told to stop ('released'), when half the lease has passed (Twilio
+    slower than the pace: claimed again at once) or when an error ends the batch (re-raised)."""
+    claimed_at, n = time.monotonic(), -1
+    try:
         opted, langs = opted_out(rows), language.chosen_of(r.phone for r in rows)
         for n, row in enumerate(rows):
             if pacer.stopped:
                 counts["released"] += release(rows[n:])
-                break
+                return
+            if n and time.monotonic() - claimed_at > LEASE.total_seconds() / 2:
+                release(rows[n:])
+                return
             counts[deliver(row, client, config, pacer, row.phone in opted,
-                                   langs.get(row.phone, "id"))] += 1
-    return counts
+                           langs.get(row.phone, "id"))] += 1
+    except BaseException:
+        release(rows[n + 1:])  # row n may have reached Twilio: its lease decides
+        raise
 
 
 def due():
-    """The rows a sender may take now: never sent yet, or claimed by a sender whose lease ran out."""
+    """The condition (a peewee expression) of rows a sender may take now: never sent yet, or
+    claimed by a sender whose lease ran out."""
     return OutboxMessage.status.in_(("pending", "claimed")) & (OutboxMessage.next_attempt_at <= now())
 
 
@@ -117,9 +138,9 @@ def claim_due(limit):
 
 
 def log_due(limit):
-    """Without Twilio credentials: log up to `limit` due rows (ids and kinds only) and mark them
-    logged, skipped (opted out) or failed (no template), all in one transaction; the counts."""
-    counts, ended = Counter(), {"logged": [], "skipped": []}
+    """Without Twilio credentials: mark up to `limit` due rows logged, skipped (opted out) or
+    failed (no template) in one transaction, then log their ids and kinds; a Counter by status."""
+    counts, ended, logged = Counter(), {"logged": [], "skipped": []}, []
     with db.atomic():
         rows = claim_due(limit)
         opted, langs = opted_out(rows), language.chosen_of(r.phone for r in rows)
@@ -132,8 +153,11 @@ def log_due(limit):
             except KeyError:
                 counts[finish(row, "failed", error=f"no template for kind {row.kind[:24]}")] += 1
                 continue
-            log.info("outbox %s kind %s: no Twilio credentials, logged instead of sent", row.id, row.kind)
+            except Exception as e:  # noqa: BLE001 - one bad row must not stop the queue for good
+                counts[finish(row, "failed", error=f"cannot render ({type(e).__name__})")] += 1
+                continue
             ended["logged"].append(row.id)
+            logged.append(row)
         for status, ids in ended.items():
             if ids:
                 values = {OutboxMessage.status: status, OutboxMessage.error: None}
@@ -142,6 +166,9 @@ def log_due(limit):
                                    OutboxMessage.segments: None})
                 OutboxMessage.update(values).where(OutboxMessage.id.in_(ids)).execute()
                 counts[status] += len(ids)
+    # After the commit: a slow log (a full pipe) must not hold SQLite's write lock.
+    for row in logged:
+        log.info("outbox %s kind %s: no Twilio credentials, logged instead of sent", row.id, row.kind)
     return counts
 
 
@@ -164,9 +191,9 @@ def render(row, lang=None):
     return replies.notice(row.kind, lang, **values)
 
 
-def deliver(row, client, config, pacer=None, opted=False, lang=None):
-    """Send one claimed row through Twilio (`opted`: its phone sent STOP), or skip or schedule it
-    again; return what happened."""
+def deliver(row, client, config, pacer, opted, lang):
+    """Send one claimed row through Twilio in `lang` ('id' or 'en'; `opted`: its phone sent STOP),
+    or skip or schedule it again; return what happened."""
     if opted:
         return finish(row, "skipped")
     try:

@@ -1,13 +1,17 @@
 """The outbox sender claims rows a batch per transaction: on SQLite and PostgreSQL, two senders at
-once still send each row once, a stopped sender gives its batch back, and without credentials a
-batch ends logged, skipped or failed together."""
+once still send each row once, a stopped or failing sender gives its batch back, a slow one claims
+again rather than outlive its lease, and without credentials a batch ends logged, skipped or
+failed together."""
+import datetime as dt
 import threading
 import time
 from collections import Counter
 
+import pytest
 from twilio.rest import Client
 
 from models import OutboxMessage, SmsOptOut, db
+from sms import sender
 from sms.sender import Pacer, claim_due, drain
 from tests.test_sms_support import ACCOUNT, BASE, CITY_NUMBER, TOKEN, RecordingHttpClient
 
@@ -113,3 +117,48 @@ def test_without_credentials_a_batch_is_logged_skipped_or_failed_at_once(core_ap
                       **{p: ("failed", 1, False) for p in failed}}
     assert OutboxMessage.get(OutboxMessage.phone == failed[0]).error == "no template for kind no_such_kind"
     assert drain() == {}
+
+
+def test_an_error_in_a_batch_gives_back_the_rows_not_reached(core_app, monkeypatch):
+    twilio_config(core_app)
+    queue(4)
+    http = RecordingHttpClient()
+    original = sender.render
+
+    def render(row, lang=None):  # the second row cannot be worded (a bug, a broken template)
+        if row.id == second:
+            raise RuntimeError("broken template")
+        return original(row, lang)
+
+    second = OutboxMessage.select().order_by(OutboxMessage.id)[1].id
+    monkeypatch.setattr(sender, "render", render)
+    with pytest.raises(RuntimeError):
+        drain(Client(ACCOUNT, TOKEN, http_client=http))
+    rows = [(r.status, r.attempts) for r in OutboxMessage.select().order_by(OutboxMessage.id)]
+    # Sent; the one that failed keeps its lease (its fate is the sender's); the rest go back.
+    assert rows == [("queued", 1), ("claimed", 1), ("pending", 0), ("pending", 0)]
+
+
+def test_a_batch_slower_than_its_lease_allows_is_claimed_again_not_sent_twice(core_app, monkeypatch):
+    twilio_config(core_app)
+    phones = queue(5)
+    monkeypatch.setattr(sender, "LEASE", dt.timedelta(microseconds=2))  # half of it passes at once
+    claims, original = [], sender.claim_due
+    monkeypatch.setattr(sender, "claim_due", lambda limit: claims.append(limit) or original(limit))
+    http = SlowHttpClient()
+    assert drain(Client(ACCOUNT, TOKEN, http_client=http)) == {"sent": 5}
+    # One row a batch: after it, half the lease has passed, and the rest go back to be claimed
+    # again (with the real 5 minutes, a second sender could take them otherwise).
+    assert len(claims) == 6 and sorted(r["data"]["To"] for r in http.requests) == phones
+    assert {(r.status, r.attempts) for r in OutboxMessage.select()} == {("queued", 1)}
+
+
+def test_without_credentials_a_row_that_cannot_be_worded_fails_alone(core_app, monkeypatch):
+    core_app.config.update(TWILIO_ACCOUNT_SID="", TWILIO_FROM="")
+    queue(3)
+    bad = OutboxMessage.select().order_by(OutboxMessage.id)[1].id
+    original = sender.render
+    monkeypatch.setattr(sender, "render", lambda row, lang=None: (
+        (_ for _ in ()).throw(ValueError("broken")) if row.id == bad else original(row, lang)))
+    assert drain() == {"logged": 2, "failed": 1}
+    assert OutboxMessage.get_by_id(bad).error == "cannot render (ValueError)"

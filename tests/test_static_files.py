@@ -42,3 +42,17 @@ def test_vendored_htmx_carries_its_version_and_is_cached_a_year(app, client):
     name = app.config["HTMX_FILE"]
     response = client.get(f"/static/{name}")
     assert response.status_code == 200 and response.headers["Cache-Control"] == YEAR
+
+
+@pytest.mark.parametrize("url", [
+    "/static/./errors.js", "/static/vendor/../errors.js", "/static/./errors.js?v=0123456789ab"])
+def test_another_spelling_of_our_file_is_not_cached_a_year(client, url):
+    response = client.get(url)
+    assert response.headers.get("Cache-Control") != YEAR
+
+
+def test_a_revalidated_file_keeps_its_year(client):
+    url = f"/static/errors.js?v={digest('errors.js')}"
+    etag = client.get(url).headers["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.headers["Cache-Control"] == YEAR
