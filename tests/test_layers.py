@@ -99,3 +99,15 @@ def test_only_config_reads_settings_from_the_environment():
                if re.search(r"os\.environ\.get\(|os\.getenv\(|environ\[", source)
                and name != "config"]
     assert readers == []
+
+
+SERVER_DAY = re.compile(r"\bdate\.today\(\)|\bdatetime\.(?:now|today|utcnow)\(\)")
+
+
+def test_days_are_the_programs_not_the_servers():
+    # From 16:00 UTC it is already tomorrow in WITA: a day read from the server's clock put a
+    # dashboard test's registrations on the wrong day. core/clock.py is the one place to ask.
+    tests = [(f"tests.{p.stem}", p.read_text("utf-8")) for p in sorted((ROOT / "tests").rglob("*.py"))]
+    found = [name for name, source in list(product_modules()) + tests
+             if SERVER_DAY.search(source) and name not in ("core.clock", "tests.test_layers")]
+    assert found == []

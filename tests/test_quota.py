@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from config import DEFAULT_RULES
-from core import quota, refs
+from core import clock, quota, refs
 from models import AuditEvent, OutboxMessage, Pool, ProgramYear, Region, Registration
 from tests.factories import applicant, make_nik
 
@@ -94,7 +94,7 @@ def test_one_phone_may_register_up_to_the_configured_number_of_niks(core_app):
 
 @pytest.mark.parametrize("birth,key", [
     (dt.date(1940, 1, 1), "age_too_old"),
-    (dt.date.today() - dt.timedelta(days=365 * 10), "age_too_young"),
+    (clock.today() - dt.timedelta(days=365 * 10), "age_too_young"),
 ])
 def test_age_limits_come_from_configuration(core_app, birth, key):
     assert register(1, birth=birth).errors == {"birth_date": key}

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from core import clock
 from models import AuditEvent, Pool, ProgramYear, Registration, SmsInbound, StaffUser
 from sms.door import answer
 from tests.factories import form
@@ -37,7 +38,7 @@ def test_no_staff_page_has_inline_script_or_style(admin, staff_app):
         page = text(staff_app.test_client().get("/staff/masuk") if url == "login" else admin.get(url))
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
         assert not re.search(r"<style|\sstyle=|\son\w+=", page), url
-        assert '<link rel="stylesheet" href="/static/staff.css">' in page, url
+        assert re.search(r'<link rel="stylesheet" href="/static/staff\.css\?v=[0-9a-f]{12}">', page), url
 
 
 def test_the_dashboard_draws_svg_charts_each_with_its_numbers_in_a_table(admin):
@@ -53,7 +54,7 @@ def test_the_dashboard_draws_svg_charts_each_with_its_numbers_in_a_table(admin):
     assert re.search(r"Balikpapan Timur</th><td class=\"n\">2<", tables["Pendaftaran per kecamatan"])
     assert re.search(r"Nelayan</th><td class=\"n\">1<", tables["Pendaftaran per pekerjaan"])
     assert re.search(r"Web</th><td class=\"n\">3<", tables["Pendaftaran per jalur"])
-    today = dt.date.today().strftime("%d/%m")
+    today = clock.today().strftime("%d/%m")  # the program's day (WITA), not the server's
     assert re.search(rf"{today}</th><td class=\"n\">3<", tables["Pendaftaran per hari (30 hari terakhir)"])
 
 
@@ -295,7 +296,7 @@ def test_a_regencys_dashboard_counts_only_its_registrations(admin, url, total, s
     assert counted == total
     assert all(part in charts for part in shown), charts
     assert not any(part in charts for part in hidden), charts
-    today = dt.date.today().strftime("%d/%m")
+    today = clock.today().strftime("%d/%m")  # the program's day (WITA), not the server's
     assert re.search(rf"{today}</th><td class=\"n\">{total}<", tables["Pendaftaran per hari (30 hari terakhir)"])
 
 

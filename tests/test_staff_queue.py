@@ -124,7 +124,7 @@ def test_the_next_page_keeps_the_filters(verifier):
 
 
 def test_each_flag_is_shown_on_its_row(verifier):
-    today = dt.date.today()
+    today = clock.today()  # the program's day (WITA), as the app counts ages
     old = dt.date(today.year - 64, today.month, 1) if today.day > 1 else dt.date(today.year - 64, 1, 1)
     plain = registered(1, name="Tanpa Tanda")
     region = registered(2, name="Dari Samarinda", nik=make_nik(2, region="647201"))
