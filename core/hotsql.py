@@ -88,17 +88,6 @@ def registration_facts(year, phone, nik):
     return Facts(count, bool(taken), bool(listed), generation)
 
 
-def hold_generation():
-    """The reference generation (int, None without its row), read FOR SHARE on PostgreSQL: a
-    change to reference data (its trigger updates that row) then waits for this transaction."""
-    key = ("hold_generation", bool(db.for_update))
-    if key not in _built:
-        _built[key] = ('SELECT "generation" FROM "reference_generation" WHERE "id" = 1'
-                       + (" FOR SHARE" if db.for_update else ""))
-    row = db.execute_sql(_built[key]).fetchone()
-    return row[0] if row else None
-
-
 PHONE_LOCKS = 0x4A52  # the first key of Jaring's advisory locks on phone numbers ("JR")
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from config import DEFAULT_RULES
 from core import hotread, program_year, refcache
-from core.hotsql import hold_generation, lock_phone, registration_facts
+from core.hotsql import lock_phone, registration_facts
 from core.identity import clean_digits
 from core.journal import audit, queue_sms
 from core.outcome import Outcome, fail, retrying
@@ -103,17 +103,6 @@ def register_on(reference, applicant, channel, rules, assisted_by, today):
             applicant, clean, year, channel, assisted_by, open_pools, on_list, serving)
         if registration is None:
             return fail("nik", "nik_taken")
-        if db.for_update and registration.pool_id is None:
-            # PostgreSQL reads each statement afresh: a pool created, or opened to applicants
-            # without DTKS, since `facts` is not among the pools tried, and its own fill_seats
-            # could not see this row yet. Hold the generation to the commit (a later change's
-            # trigger waits for it, then fills seats seeing this row); if it moved already,
-            # start over when such a pool now serves the applicant (not for any change: an
-            # admin changing shares every few seconds would keep the waiting list's newcomers
-            # starting over).
-            if (not refcache.confirm(reference, hold_generation())
-                    and new_pool_serves(year, region, applicant.decl_dtks or on_list, serving)):
-                raise refcache.Stale()
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
         audit(actor, "register", registration, None, registration.status)
         position = None if registration.pool_id else Registration.position_of(registration)
@@ -140,13 +129,6 @@ def pool_choice(year, region_code, dtks, pools):
     elif not open_pools:
         refusal = fail("form", "registration_closed")
     return serving, open_pools, refusal
-
-
-def new_pool_serves(year, region_code, dtks, tried):
-    """Whether a pool of year, read afresh, is open, serves the applicant and is not among
-    `tried` (the Pools the applicant's last try locked)."""
-    _, open_now = pools_serving(year, region_code, dtks)
-    return bool({p.id for p in open_now} - {p.id for p in tried})
 
 
 def skipped_dtks(pools, region_code, serving):
