@@ -51,21 +51,26 @@ class WalCheckpointer:
         self.pending.set()
         with self._lock:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True,
-                                                name="jaring-wal-checkpoint")
-                self._thread.start()
+                thread = threading.Thread(target=self._run, daemon=True, name="jaring-wal-checkpoint")
+                thread.start()  # if it cannot start, the next commit tries again
+                self._thread = thread
 
     def _run(self):
-        while True:
-            if not self.pending.wait(self.IDLE_SECONDS):
-                with self._lock:  # a poke now either sees no thread (and starts one) or is seen
-                    if not self.pending.is_set():
-                        self._thread = None
-                        return
-            time.sleep(CHECKPOINT_DELAY)  # commits meanwhile are copied by the same checkpoint
-            self.pending.clear()
-            self.last = self.checkpoint()
-            self.runs += 1
+        try:
+            while True:
+                if not self.pending.wait(self.IDLE_SECONDS):
+                    with self._lock:  # a poke now either sees no thread (and starts one) or is seen
+                        if not self.pending.is_set():
+                            self._thread = None
+                            return
+                time.sleep(CHECKPOINT_DELAY)  # commits meanwhile are copied by the same checkpoint
+                self.pending.clear()
+                self.last = self.checkpoint()
+                self.runs += 1
+        except BaseException:
+            with self._lock:  # ended by an error: the next commit starts another
+                self._thread = None
+            raise
 
     def checkpoint(self):
         """PASSIVE checkpoint now: (busy, frames in the WAL, frames copied), or None when the

@@ -111,7 +111,10 @@ def send_batch(rows, client, config, pacer, counts):
             counts[deliver(row, client, config, pacer, row.phone in opted,
                            langs.get(row.phone, "id"))] += 1
     except BaseException:
-        release(rows[n + 1:])  # row n may have reached Twilio: its lease decides
+        try:
+            release(rows[n + 1:])  # row n may have reached Twilio: its lease decides
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            log.error("outbox: could not give back a batch; its lease will")
         raise
 
 
@@ -200,6 +203,8 @@ def deliver(row, client, config, pacer, opted, lang):
         body = render(row, lang)
     except KeyError:
         return finish(row, "failed", error=f"no template for kind {row.kind[:24]}")
+    except Exception as e:  # noqa: BLE001 - else claimed again every lease, for ever
+        return finish(row, "failed", error=f"cannot render ({type(e).__name__})")
     sender = config["TWILIO_FROM"]
     origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
     if pacer is not None and not pacer.wait():
@@ -253,9 +258,11 @@ def release(rows):
     """Give back claimed rows this sender stopped before sending (their try does not count);
     how many."""
     if rows:
+        # Only rows still claimed: one purged meanwhile (core/retention.py) stays as it is.
         OutboxMessage.update(status="pending", attempts=OutboxMessage.attempts - 1,
                              next_attempt_at=now()).where(
-            OutboxMessage.id.in_([r.id for r in rows])).execute()
+            OutboxMessage.id.in_([r.id for r in rows])
+            & (OutboxMessage.status == "claimed")).execute()
     return len(rows)
 
 

@@ -123,20 +123,40 @@ def test_an_error_in_a_batch_gives_back_the_rows_not_reached(core_app, monkeypat
     twilio_config(core_app)
     queue(4)
     http = RecordingHttpClient()
-    original = sender.render
+    original = sender.finish
 
-    def render(row, lang=None):  # the second row cannot be worded (a bug, a broken template)
+    def finish(row, status, **kwargs):  # the database fails as the second row's SID is written
         if row.id == second:
-            raise RuntimeError("broken template")
-        return original(row, lang)
+            raise RuntimeError("database gone")
+        return original(row, status, **kwargs)
 
     second = OutboxMessage.select().order_by(OutboxMessage.id)[1].id
-    monkeypatch.setattr(sender, "render", render)
+    monkeypatch.setattr(sender, "finish", finish)
     with pytest.raises(RuntimeError):
         drain(Client(ACCOUNT, TOKEN, http_client=http))
     rows = [(r.status, r.attempts) for r in OutboxMessage.select().order_by(OutboxMessage.id)]
-    # Sent; the one that failed keeps its lease (its fate is the sender's); the rest go back.
+    # Sent; the one Twilio took keeps its lease (sent again only if this sender never returns);
+    # the rest go back, their try not counted.
     assert rows == [("queued", 1), ("claimed", 1), ("pending", 0), ("pending", 0)]
+    assert len(http.requests) == 2
+
+
+@pytest.mark.parametrize("credentials", [True, False])
+def test_a_row_that_cannot_be_worded_fails_alone(core_app, monkeypatch, credentials):
+    if credentials:
+        twilio_config(core_app)
+    else:
+        core_app.config.update(TWILIO_ACCOUNT_SID="", TWILIO_FROM="")
+    queue(3)
+    bad = OutboxMessage.select().order_by(OutboxMessage.id)[1].id
+    original = sender.render
+    monkeypatch.setattr(sender, "render", lambda row, lang=None: (
+        (_ for _ in ()).throw(ValueError("broken")) if row.id == bad else original(row, lang)))
+    http = RecordingHttpClient()
+    counts = drain(Client(ACCOUNT, TOKEN, http_client=http) if credentials else None)
+    assert counts == ({"sent": 2, "failed": 1} if credentials else {"logged": 2, "failed": 1})
+    assert OutboxMessage.get_by_id(bad).status == "failed"
+    assert OutboxMessage.get_by_id(bad).error == "cannot render (ValueError)"
 
 
 def test_a_batch_slower_than_its_lease_allows_is_claimed_again_not_sent_twice(core_app, monkeypatch):
@@ -153,12 +173,10 @@ def test_a_batch_slower_than_its_lease_allows_is_claimed_again_not_sent_twice(co
     assert {(r.status, r.attempts) for r in OutboxMessage.select()} == {("queued", 1)}
 
 
-def test_without_credentials_a_row_that_cannot_be_worded_fails_alone(core_app, monkeypatch):
-    core_app.config.update(TWILIO_ACCOUNT_SID="", TWILIO_FROM="")
-    queue(3)
-    bad = OutboxMessage.select().order_by(OutboxMessage.id)[1].id
-    original = sender.render
-    monkeypatch.setattr(sender, "render", lambda row, lang=None: (
-        (_ for _ in ()).throw(ValueError("broken")) if row.id == bad else original(row, lang)))
-    assert drain() == {"logged": 2, "failed": 1}
-    assert OutboxMessage.get_by_id(bad).error == "cannot render (ValueError)"
+def test_giving_back_leaves_a_row_ended_meanwhile_alone(core_app):
+    queue(2)
+    rows = claim_due(2)
+    OutboxMessage.update(status="skipped").where(OutboxMessage.id == rows[0].id).execute()  # purged
+    sender.release(rows)
+    assert [(r.status, r.attempts) for r in OutboxMessage.select().order_by(OutboxMessage.id)] == [
+        ("skipped", 1), ("pending", 0)]
