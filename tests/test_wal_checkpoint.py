@@ -33,17 +33,30 @@ def wait_for(condition, seconds=20):
     return condition()
 
 
-@pytest.fixture
-def sqlite_file(tmp_path):
+def new_file(tmp_path):
     path = tmp_path / "jaring.sqlite3"
     open_database(f"sqlite:///{path}")
     database.migrate()
-    yield path
+    return path
+
+
+@pytest.fixture
+def sqlite_file(tmp_path):
+    yield new_file(tmp_path)
     db.close()
 
 
-def test_commits_no_longer_checkpoint_and_the_thread_copies_everything(sqlite_file, monkeypatch):
-    monkeypatch.setattr(database, "CHECKPOINT_DELAY", 3600)  # hold the thread back while writing
+@pytest.fixture
+def held_back_file(tmp_path, monkeypatch):
+    """A file whose thread does not checkpoint during the test: held back before the first
+    commit (migrate's), which starts the thread (a later patch missed a sleep already begun)."""
+    monkeypatch.setattr(database, "CHECKPOINT_DELAY", 3600)
+    yield new_file(tmp_path)
+    db.close()
+
+
+def test_commits_no_longer_checkpoint_and_the_thread_copies_everything(held_back_file):
+    sqlite_file = held_back_file
     with db.connection_context():
         assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == BACKSTOP_PAGES
     write(1500)
