@@ -128,6 +128,24 @@ def take_pool_seat(pool_id, open_only=True):
     return db.execute_sql(_built[key], params).rowcount == 1
 
 
+REFERENCE_GATE = 0x4A47  # the first key of the advisory lock on reference data ("JG")
+
+
+def gate_reference():
+    """PostgreSQL only: the reference gate shared until the transaction ends, for a newcomer
+    about to join the waiting list; every change to reference data takes it exclusive (the
+    generation trigger, migrations/helpers.py), so it waits for this commit, or this waits for
+    its commit and then reads the generation it moved (docs/scaling.md, section 5).
+
+    Taken after the pools' locks (seats.lock_to_wait): an admin path locks its pool before its
+    change fires the trigger, so the two never wait for each other in a circle.
+    """
+    key = ("gate_reference", db.obj.param)
+    if key not in _built:
+        _built[key] = f"SELECT pg_advisory_xact_lock_shared({db.obj.param}, 0)"
+    db.execute_sql(_built[key], [REFERENCE_GATE]).fetchall()
+
+
 POOL_GATES = 0x4A50  # the first key of Jaring's advisory locks on split pools ("JP")
 
 

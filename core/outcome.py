@@ -1,4 +1,5 @@
 """The one result type of every core operation, and the retry of a write that met a lock."""
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ def fail(field_name, key):
 
 def retrying(operation):
     """Run a write again when the database reports a lock or deadlock (5 tries, 50-200 ms apart)."""
+    @functools.wraps(operation)  # run.__wrapped__: the operation once, as a race test needs it
     def run(*args, **kwargs):
         for attempt in range(5):
             try:
@@ -39,6 +41,4 @@ def retrying(operation):
                 if attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
-    run.__doc__ = operation.__doc__
-    run.__name__ = operation.__name__
     return run

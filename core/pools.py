@@ -114,6 +114,9 @@ def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=N
         pool = Pool.get_or_none((Pool.code == code) & (Pool.year == year))
         if pool is None:
             return fail("pool", "pool_unknown")
+        # Locked before the change fires the reference trigger: the order of core/hotsql.py
+        # gate_reference (a pool's locks, then the reference gate), or a deadlock.
+        pool = lock_pool(pool.id)
         if capacity < pool.seats_held:
             return fail("capacity", "capacity_below_held")
         sms_name = pool.sms_name if sms_name is None else sms_name

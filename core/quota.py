@@ -7,7 +7,7 @@ import datetime as dt
 
 from config import DEFAULT_RULES
 from core import hotread, program_year, refcache
-from core.hotsql import lock_phone, registration_facts
+from core.hotsql import gate_reference, lock_phone, registration_facts
 from core.identity import clean_digits
 from core.journal import audit, queue_sms
 from core.outcome import Outcome, fail, retrying
@@ -103,6 +103,17 @@ def register_on(reference, applicant, channel, rules, assisted_by, today):
             applicant, clean, year, channel, assisted_by, open_pools, on_list, serving)
         if registration is None:
             return fail("nik", "nik_taken")
+        if db.for_update and registration.pool_id is None:
+            # PostgreSQL reads each statement afresh: a pool created, or opened to applicants
+            # without DTKS, since `facts` is not among the pools tried, and its own fill_seats
+            # cannot see this row yet. The reference gate puts this commit and such a change one
+            # after the other: the change then seats this row, or this reads what it moved and
+            # starts over when a pool it made now serves the applicant (only then: an admin
+            # changing shares every few seconds must not keep newcomers starting over).
+            gate_reference()
+            if (not refcache.still_current(reference)
+                    and new_pool_serves(year, region, applicant.decl_dtks or on_list, serving)):
+                raise refcache.Stale()
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
         audit(actor, "register", registration, None, registration.status)
         position = None if registration.pool_id else Registration.position_of(registration)
@@ -129,6 +140,13 @@ def pool_choice(year, region_code, dtks, pools):
     elif not open_pools:
         refusal = fail("form", "registration_closed")
     return serving, open_pools, refusal
+
+
+def new_pool_serves(year, region_code, dtks, tried):
+    """Whether a pool of year, read afresh, is open, serves the applicant and is not among
+    `tried` (the Pools the applicant's last try locked)."""
+    _, open_now = pools_serving(year, region_code, dtks)
+    return bool({p.id for p in open_now} - {p.id for p in tried})
 
 
 def skipped_dtks(pools, region_code, serving):
@@ -321,12 +339,15 @@ def set_pool_open(pool_code, is_open, actor, year=None):
     """Open or close a pool for new registrations; opening first seats those already waiting."""
     with db.atomic():
         year = year or ProgramYear.current()
-        changed = Pool.update(is_open=is_open).where(
-            (Pool.code == pool_code) & (Pool.year == year)).execute()
-        if not changed:
+        pool = Pool.get_or_none((Pool.code == pool_code) & (Pool.year == year))
+        if pool is None:
             return fail("pool", "pool_unknown")
+        # Locked before the change fires the reference trigger: the order of core/hotsql.py
+        # gate_reference (a pool's locks, then the reference gate), or a deadlock.
+        pool = lock_pool(pool.id)
+        Pool.update(is_open=is_open).where(Pool.id == pool.id).execute()
         audit(actor, "open_pool" if is_open else "close_pool", pool=pool_code)
-        promoted = fill_seats(Pool.get((Pool.code == pool_code) & (Pool.year == year))) if is_open else []
+        promoted = fill_seats(pool) if is_open else []
     return Outcome(True, promoted=promoted)
 
 

@@ -40,6 +40,18 @@ def add_index_if_missing(db, table, columns, unique=False):
 BUMP = 'UPDATE "reference_generation" SET "generation" = "generation" + 1 WHERE "id" = 1'
 
 
+def make_reference_function(db):
+    """PostgreSQL: (re)make the trigger function that takes the reference gate exclusive (so a
+    newcomer joining the waiting list and this change go one after the other, core/hotsql.py
+    gate_reference) and raises the generation. SQLite has one writer: it needs no gate."""
+    from core.hotsql import REFERENCE_GATE
+
+    db.execute_sql("CREATE OR REPLACE FUNCTION reference_changed() RETURNS trigger "
+                   "LANGUAGE plpgsql AS $$ BEGIN "
+                   f"PERFORM pg_advisory_xact_lock({REFERENCE_GATE}, 0); {BUMP}; "
+                   "RETURN NULL; END $$")
+
+
 def watch_reference_tables(db, watched):
     """(Re)make the triggers that raise the generation; watched: {table: [columns] or None (all)}.
 
@@ -47,8 +59,7 @@ def watch_reference_tables(db, watched):
     """
     sqlite = db.param == "?"
     if not sqlite:
-        db.execute_sql("CREATE OR REPLACE FUNCTION reference_changed() RETURNS trigger "
-                       f"LANGUAGE plpgsql AS $$ BEGIN {BUMP}; RETURN NULL; END $$")
+        make_reference_function(db)
     for table, columns in watched.items():
         update = "UPDATE OF " + ", ".join(f'"{c}"' for c in columns) if columns else "UPDATE"
         if sqlite:  # no statement-level triggers: one per event, one bump per row

@@ -2,7 +2,11 @@
 import subprocess
 import sys
 
+import pytest
+
+from core.hotsql import REFERENCE_GATE
 from database import migrate, migration_files, open_database
+from migrations.helpers import BUMP
 from models import ALL_MODELS, SchemaMigration, db
 from tests.live_server import ROOT
 
@@ -91,3 +95,19 @@ FIRST_INDEXES = {"registration_ref", "registration_nik", "registration_phone", "
 # Columns 0005 adds (the province-wide issue) and 0012 (shares): an older database lacks them.
 OLD_LACKS = (("region", "aliases"), ("staffuser", "region"), ("registration", "dtks_confirmed"),
              ("pool", "shares"), ("registration", "share"))
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_an_older_postgresql_database_gets_the_reference_gate_in_its_trigger(database_url):
+    open_database(database_url)
+    migrate()
+    source = 'SELECT prosrc FROM pg_proc WHERE proname = \'reference_changed\''
+    with db.connection_context():
+        # As 0009 made it: the generation raised, no gate.
+        db.execute_sql("CREATE OR REPLACE FUNCTION reference_changed() RETURNS trigger LANGUAGE "
+                       f"plpgsql AS $$ BEGIN {BUMP}; RETURN NULL; END $$")
+        SchemaMigration.delete().where(SchemaMigration.name == "0013_reference_gate").execute()
+        assert "advisory" not in db.execute_sql(source).fetchone()[0]
+    assert migrate() == ["0013_reference_gate"]
+    with db.connection_context():
+        assert f"pg_advisory_xact_lock({REFERENCE_GATE}, 0)" in db.execute_sql(source).fetchone()[0]

@@ -340,3 +340,108 @@ def test_a_pool_opened_while_a_newcomer_is_joining_the_waiting_list_seats_them(c
     assert newcomer.status == "pending" and newcomer.pool_id == city().id
     assert (out[0].registration.status == "pending") == (opened.promoted == [])
     assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+def extra_city_pool():
+    """A second pool for Balikpapan, created by an admin while the city's own is full."""
+    return pools.create_pool("bpp-tambahan", "Balikpapan tambahan", "64.71", 5, 5, False, "admin")
+
+
+def test_a_pool_created_while_a_newcomer_is_joining_the_waiting_list_seats_them(core_app, monkeypatch):
+    capacities(1, 0)
+    assert quota.register(applicant(1), "web", DEFAULT_RULES).registration.status == "pending"
+    reached, resume = pause_before_last_try(monkeypatch)  # the city's pool full
+    out = []
+    late = in_thread(core_app, lambda: quota.register(applicant(2), "web", DEFAULT_RULES), out,
+                     name="newcomer")
+    assert reached.wait(10)
+    # SQLite: the creation waits for the newcomer (one writer) and seats them from the waiting
+    # list. PostgreSQL: it commits first; behind the reference gate the newcomer finds the
+    # generation moved and a new pool serving them, starts over and takes a seat in it.
+    threading.Timer(0.5, resume.set).start()
+    created = extra_city_pool()
+    late.join()
+    assert created.ok
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert newcomer.status == "pending" and newcomer.pool_id == created.pool.id
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+def pause_newcomer(monkeypatch, name):
+    """Hold the thread named "newcomer" once, after quota.<name> returns: (reached, resume)."""
+    reached, resume = threading.Event(), threading.Event()
+    original = getattr(quota, name)
+
+    def paused(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if threading.current_thread().name == "newcomer" and not reached.is_set():
+            reached.set()
+            resume.wait(10)
+        return result
+
+    monkeypatch.setattr(quota, name, paused)
+    return reached, resume
+
+
+def once(work):
+    """work() as the thread's result, or the exception it raised (a deadlock, not retried)."""
+    def run():
+        try:
+            return work()
+        except Exception as error:  # noqa: BLE001 - the test looks at it
+            return error
+    return run
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_pool_created_once_a_newcomer_holds_the_reference_gate_waits_for_them_and_seats_them(
+        core_app, monkeypatch):
+    capacities(1, 0)
+    assert quota.register(applicant(1), "web", DEFAULT_RULES).registration.status == "pending"
+    reached, resume = pause_newcomer(monkeypatch, "gate_reference")  # held
+    out, created = [], []
+    late = in_thread(core_app, lambda: quota.register(applicant(2), "web", DEFAULT_RULES), out,
+                     name="newcomer")
+    assert reached.wait(10)
+    admin = in_thread(core_app, extra_city_pool, created, name="admin")
+    admin.join(0.5)
+    assert admin.is_alive()  # the new pool's trigger waits for the newcomer's commit
+    resume.set()
+    late.join()
+    admin.join()
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert out[0].registration.status == "waitlisted" and created[0].ok
+    assert [r.id for r in created[0].promoted] == [newcomer.id] and newcomer.status == "pending"
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+ADMIN_CHANGES = {
+    "more seats": lambda: pools.update_pool.__wrapped__(
+        "kota-balikpapan", "Kota Balikpapan", 2, 10, False, "admin"),
+    "opened again": lambda: quota.set_pool_open.__wrapped__("kota-balikpapan", True, "admin"),
+}
+
+
+@pytest.mark.parametrize("shares", SHARES)
+@pytest.mark.parametrize("change", ADMIN_CHANGES)
+def test_an_admin_changing_the_pool_a_newcomer_has_locked_neither_deadlocks_nor_strands_them(
+        core_app, monkeypatch, shares, change):
+    # A split pool's newcomer holds its gate shared, then takes the reference gate; a change to
+    # the pool that fired the generation trigger (reference gate exclusive) before it locked the
+    # pool would wait for that gate while the newcomer waits for its trigger: a deadlock. Both
+    # run once, not retried, so a deadlock would show as the error it raises.
+    capacities(1, 0, shares)
+    assert quota.register(applicant(1), "web", DEFAULT_RULES).registration.status == "pending"
+    reached, resume = pause_newcomer(monkeypatch, "insert_registration")  # its pools locked
+    out, changed = [], []
+    late = in_thread(core_app, once(lambda: quota.register.__wrapped__(
+        applicant(2), "web", DEFAULT_RULES)), out, name="newcomer")
+    assert reached.wait(10)
+    threading.Timer(0.5, resume.set).start()
+    admin = in_thread(core_app, once(ADMIN_CHANGES[change]), changed, name="admin")
+    admin.join()
+    late.join()
+    assert changed[0].ok and out[0].ok, (changed, out)
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert newcomer.status == ("pending" if change == "more seats" else "waitlisted")
+    assert seat_problems() == [] and no_free_seat_beside_a_waiter()
