@@ -13,7 +13,7 @@ from core import quota
 from core.gsm7 import gsm7_length
 from core.journal import audit
 from core.outcome import Outcome, fail, retrying
-from core.seats import MAX_SHARES, fill_seats, lock_pool, set_counters
+from core.seats import MAX_SHARES, fill_seats, lock_for_change, lock_pool, set_counters
 from core.text import plain
 from models import Pool, ProgramYear, Region, db
 
@@ -114,9 +114,7 @@ def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=N
         pool = Pool.get_or_none((Pool.code == code) & (Pool.year == year))
         if pool is None:
             return fail("pool", "pool_unknown")
-        # Locked before the change fires the reference trigger: the order of core/hotsql.py
-        # gate_reference (a pool's locks, then the reference gate), or a deadlock.
-        pool = lock_pool(pool.id)
+        pool = lock_for_change(pool.id)
         if capacity < pool.seats_held:
             return fail("capacity", "capacity_below_held")
         sms_name = pool.sms_name if sms_name is None else sms_name

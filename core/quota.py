@@ -18,6 +18,7 @@ from core.seats import (
     first_free_seat,
     give_back_seat,
     hold_seat,
+    lock_for_change,
     lock_pool,
     lock_pools,
     pools_serving,
@@ -108,11 +109,12 @@ def register_on(reference, applicant, channel, rules, assisted_by, today):
             # without DTKS, since `facts` is not among the pools tried, and its own fill_seats
             # cannot see this row yet. The reference gate puts this commit and such a change one
             # after the other: the change then seats this row, or this reads what it moved and
-            # starts over when a pool it made now serves the applicant (only then: an admin
-            # changing shares every few seconds must not keep newcomers starting over).
+            # starts over when a pool it made now serves the applicant, or a new year began
+            # (only then: an admin changing pools every few seconds must not keep newcomers
+            # starting over).
             gate_reference()
             if (not refcache.still_current(reference)
-                    and new_pool_serves(year, region, applicant.decl_dtks or on_list, serving)):
+                    and served_otherwise(year, region, applicant.decl_dtks or on_list, serving)):
                 raise refcache.Stale()
         actor = f"staff:{assisted_by.username}" if assisted_by else f"worker:{channel}"
         audit(actor, "register", registration, None, registration.status)
@@ -142,9 +144,13 @@ def pool_choice(year, region_code, dtks, pools):
     return serving, open_pools, refusal
 
 
-def new_pool_serves(year, region_code, dtks, tried):
-    """Whether a pool of year, read afresh, is open, serves the applicant and is not among
-    `tried` (the Pools the applicant's last try locked)."""
+def served_otherwise(year, region_code, dtks, tried):
+    """Whether, read afresh, the applicant would be served otherwise than by `tried` (the Pools
+    their last try locked): another program year is current (opened meanwhile), or an open pool
+    of year that serves them is not among tried."""
+    current = ProgramYear.current()
+    if current is None or current.year != year.year:
+        return True
     _, open_now = pools_serving(year, region_code, dtks)
     return bool({p.id for p in open_now} - {p.id for p in tried})
 
@@ -342,9 +348,7 @@ def set_pool_open(pool_code, is_open, actor, year=None):
         pool = Pool.get_or_none((Pool.code == pool_code) & (Pool.year == year))
         if pool is None:
             return fail("pool", "pool_unknown")
-        # Locked before the change fires the reference trigger: the order of core/hotsql.py
-        # gate_reference (a pool's locks, then the reference gate), or a deadlock.
-        pool = lock_pool(pool.id)
+        pool = lock_for_change(pool.id)
         Pool.update(is_open=is_open).where(Pool.id == pool.id).execute()
         audit(actor, "open_pool" if is_open else "close_pool", pool=pool_code)
         promoted = fill_seats(pool) if is_open else []

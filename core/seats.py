@@ -228,6 +228,17 @@ def lock_pool(pool_id):
     return found[0] if found else None
 
 
+def lock_for_change(pool_id):
+    """lock_pool, and a split pool's share rows too (PostgreSQL): everything a change to the
+    pool and its promotions will lock, taken before the change fires the reference trigger,
+    which may take the reference gate (core/hotsql.py gate_reference: a pool's locks, then the
+    gate, or a deadlock). The pool as it is now, or None."""
+    pool = lock_pool(pool_id)
+    if pool is not None and pool.shares > 1 and db.for_update:
+        lock_shares(pool)
+    return pool
+
+
 def lock_shares(pool):
     """Seats held in each share of a split pool (its row locked by the caller), the share rows
     locked in order until commit on PostgreSQL: [held of share 0, 1, …]."""

@@ -1,9 +1,14 @@
-"""Changes to reference data take the reference gate exclusive (PostgreSQL), so a newcomer
-joining the waiting list never misses a pool created or opened to them meanwhile."""
-from migrations.helpers import make_reference_function
+"""PostgreSQL: a pool created, opened, or no longer requiring DTKS takes the reference gate
+exclusive as it raises the generation, so a newcomer joining the waiting list meanwhile is never
+left beside its seats (core/hotsql.py gate_reference)."""
+from migrations.helpers import watch_reference_tables
+
+# 0012's list: the gated columns (helpers.GATED) go to a trigger of their own.
+POOL_COLUMNS = ("code", "name", "year", "region_prefix", "capacity", "priority", "is_open",
+                "requires_dtks", "sms_name", "shares")
 
 
 def upgrade(db):
-    """Remake the generation trigger's function with the gate (the triggers call it by name)."""
+    """Remake the pool's generation triggers: the gated ones apart (SQLite: as they were)."""
     if db.param != "?":
-        make_reference_function(db)
+        watch_reference_tables(db, {"pool": POOL_COLUMNS})

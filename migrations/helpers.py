@@ -40,16 +40,23 @@ def add_index_if_missing(db, table, columns, unique=False):
 BUMP = 'UPDATE "reference_generation" SET "generation" = "generation" + 1 WHERE "id" = 1'
 
 
+# PostgreSQL: pool changes that can make a pool serve someone it did not (a new pool, one opened,
+# one no longer requiring DTKS) take the reference gate exclusive as they raise the generation,
+# so a newcomer joining the waiting list meanwhile is seen by them or sees them (core/hotsql.py
+# gate_reference). Nothing else takes it: a region import or a capacity change must not make
+# every newcomer to a full pool wait for its commit.
+GATED = {"pool": ("year", "region_prefix", "is_open", "requires_dtks")}
+
+
 def make_reference_function(db):
-    """PostgreSQL: (re)make the trigger function that takes the reference gate exclusive (so a
-    newcomer joining the waiting list and this change go one after the other, core/hotsql.py
-    gate_reference) and raises the generation. SQLite has one writer: it needs no gate."""
+    """PostgreSQL: (re)make the trigger functions: reference_changed() raises the generation,
+    reference_opened() takes the reference gate exclusive first."""
     from core.hotsql import REFERENCE_GATE
 
-    db.execute_sql("CREATE OR REPLACE FUNCTION reference_changed() RETURNS trigger "
-                   "LANGUAGE plpgsql AS $$ BEGIN "
-                   f"PERFORM pg_advisory_xact_lock({REFERENCE_GATE}, 0); {BUMP}; "
-                   "RETURN NULL; END $$")
+    for name, first in (("reference_changed", ""),
+                        ("reference_opened", f"PERFORM pg_advisory_xact_lock({REFERENCE_GATE}, 0); ")):
+        db.execute_sql(f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                       f"AS $$ BEGIN {first}{BUMP}; RETURN NULL; END $$")
 
 
 def watch_reference_tables(db, watched):
@@ -61,15 +68,28 @@ def watch_reference_tables(db, watched):
     if not sqlite:
         make_reference_function(db)
     for table, columns in watched.items():
-        update = "UPDATE OF " + ", ".join(f'"{c}"' for c in columns) if columns else "UPDATE"
         if sqlite:  # no statement-level triggers: one per event, one bump per row
+            update = "UPDATE OF " + ", ".join(f'"{c}"' for c in columns) if columns else "UPDATE"
             for event in ("INSERT", "DELETE", update):
                 name = f"reference_{table}_{event.split()[0].lower()}"
                 db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
                 db.execute_sql(f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" '
                                f"BEGIN {BUMP}; END")
-        else:
-            name = f"reference_{table}_changed"
+            continue
+        gated = GATED.get(table, ())
+        plain = [c for c in columns if c not in gated] if columns else None
+        changed = (["DELETE"] + ([] if gated else ["INSERT"])
+                   + ([_update_of(plain)] if plain != [] else []))
+        opened = ["INSERT", _update_of(gated)] if gated else []
+        # Each column in one trigger's list only: a change moves the generation once.
+        for name, events, function in ((f"reference_{table}_changed", changed, "reference_changed"),
+                                       (f"reference_{table}_opened", opened, "reference_opened")):
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
-            db.execute_sql(f'CREATE TRIGGER "{name}" AFTER INSERT OR DELETE OR {update} '
-                           f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION reference_changed()')
+            if events:
+                db.execute_sql(f'CREATE TRIGGER "{name}" AFTER {" OR ".join(events)} ON "{table}" '
+                               f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
+
+
+def _update_of(columns):
+    """A trigger event: UPDATE of these columns (None: of any)."""
+    return "UPDATE OF " + ", ".join(f'"{c}"' for c in columns) if columns else "UPDATE"

@@ -6,7 +6,6 @@ import pytest
 
 from core.hotsql import REFERENCE_GATE
 from database import migrate, migration_files, open_database
-from migrations.helpers import BUMP
 from models import ALL_MODELS, SchemaMigration, db
 from tests.live_server import ROOT
 
@@ -98,16 +97,21 @@ OLD_LACKS = (("region", "aliases"), ("staffuser", "region"), ("registration", "d
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
-def test_an_older_postgresql_database_gets_the_reference_gate_in_its_trigger(database_url):
+def test_an_older_postgresql_database_gets_the_reference_gate_for_pools_opened(database_url):
     open_database(database_url)
     migrate()
-    source = 'SELECT prosrc FROM pg_proc WHERE proname = \'reference_changed\''
+    triggers = ("SELECT tgname, proname, prosrc FROM pg_trigger JOIN pg_proc ON pg_proc.oid = tgfoid "
+                "WHERE tgrelid = 'pool'::regclass AND NOT tgisinternal ORDER BY tgname")
     with db.connection_context():
-        # As 0009 made it: the generation raised, no gate.
-        db.execute_sql("CREATE OR REPLACE FUNCTION reference_changed() RETURNS trigger LANGUAGE "
-                       f"plpgsql AS $$ BEGIN {BUMP}; RETURN NULL; END $$")
+        # As 0012 left it: one trigger for every column, the generation raised, no gate.
+        db.execute_sql('DROP TRIGGER "reference_pool_opened" ON "pool"')
+        db.execute_sql('CREATE OR REPLACE TRIGGER "reference_pool_changed" AFTER INSERT OR DELETE '
+                       'OR UPDATE ON "pool" FOR EACH STATEMENT EXECUTE FUNCTION reference_changed()')
         SchemaMigration.delete().where(SchemaMigration.name == "0013_reference_gate").execute()
-        assert "advisory" not in db.execute_sql(source).fetchone()[0]
+        assert [name for name, *_ in db.execute_sql(triggers)] == ["reference_pool_changed"]
     assert migrate() == ["0013_reference_gate"]
     with db.connection_context():
-        assert f"pg_advisory_xact_lock({REFERENCE_GATE}, 0)" in db.execute_sql(source).fetchone()[0]
+        found = {name: (function, source) for name, function, source in db.execute_sql(triggers)}
+    assert found.keys() == {"reference_pool_changed", "reference_pool_opened"}
+    assert f"pg_advisory_xact_lock({REFERENCE_GATE}, 0)" in found["reference_pool_opened"][1]
+    assert "advisory" not in found["reference_pool_changed"][1]

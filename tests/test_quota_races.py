@@ -11,7 +11,7 @@ import time
 import pytest
 
 from config import DEFAULT_RULES
-from core import pools, quota, seats
+from core import pools, program_year, quota, seats
 from core.seats import seat_problems
 from models import AuditEvent, Pool, Registration, db
 from peewee import OperationalError
@@ -422,14 +422,31 @@ ADMIN_CHANGES = {
 }
 
 
+def waiting_for_a_lock(seconds=10):
+    """Once another session waits for a lock (PostgreSQL); SQLite: after 0.5 s (a writer
+    waiting for the write lock is not seen from outside)."""
+    if not db.for_update:
+        time.sleep(0.5)
+        return True
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if db.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                          "AND datname = current_database()").fetchone()[0]:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 @pytest.mark.parametrize("shares", SHARES)
 @pytest.mark.parametrize("change", ADMIN_CHANGES)
 def test_an_admin_changing_the_pool_a_newcomer_has_locked_neither_deadlocks_nor_strands_them(
         core_app, monkeypatch, shares, change):
     # A split pool's newcomer holds its gate shared, then takes the reference gate; a change to
     # the pool that fired the generation trigger (reference gate exclusive) before it locked the
-    # pool would wait for that gate while the newcomer waits for its trigger: a deadlock. Both
-    # run once, not retried, so a deadlock would show as the error it raises.
+    # pool would wait for that gate while the newcomer waits for its trigger: a deadlock. Each
+    # operation runs once, the inner ones too, so a deadlock would show as the error it raises.
+    monkeypatch.setattr(quota, "set_capacity", quota.set_capacity.__wrapped__)
+    monkeypatch.setattr(pools, "set_shares", pools.set_shares.__wrapped__)
     capacities(1, 0, shares)
     assert quota.register(applicant(1), "web", DEFAULT_RULES).registration.status == "pending"
     reached, resume = pause_newcomer(monkeypatch, "insert_registration")  # its pools locked
@@ -437,11 +454,46 @@ def test_an_admin_changing_the_pool_a_newcomer_has_locked_neither_deadlocks_nor_
     late = in_thread(core_app, once(lambda: quota.register.__wrapped__(
         applicant(2), "web", DEFAULT_RULES)), out, name="newcomer")
     assert reached.wait(10)
-    threading.Timer(0.5, resume.set).start()
     admin = in_thread(core_app, once(ADMIN_CHANGES[change]), changed, name="admin")
+    assert waiting_for_a_lock()  # the admin waits for the newcomer's pool
+    resume.set()
     admin.join()
     late.join()
-    assert changed[0].ok and out[0].ok, (changed, out)
+    assert not isinstance(changed[0], Exception) and not isinstance(out[0], Exception), (changed, out)
+    assert changed[0].ok and out[0].ok
     newcomer = Registration.get_by_id(out[0].registration.id)
     assert newcomer.status == ("pending" if change == "more seats" else "waitlisted")
     assert seat_problems() == [] and no_free_seat_beside_a_waiter()
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_year_opened_while_a_newcomer_waits_at_the_reference_gate_registers_them_in_it(
+        core_app, monkeypatch):
+    capacities(1, 0)
+    assert quota.register(applicant(1), "web", DEFAULT_RULES).registration.status == "pending"
+    year = Pool.get(Pool.code == "kota-balikpapan").year_id
+    reached, resume = pause_newcomer(monkeypatch, "insert_registration")  # about to take the gate
+    out, opened = [], []
+    late = in_thread(core_app, lambda: quota.register(applicant(2), "web", DEFAULT_RULES), out,
+                     name="newcomer")
+    assert reached.wait(10)
+    held, original = threading.Event(), program_year.carry_over
+
+    def carry_over_slowly(*args):
+        held.set()
+        time.sleep(0.5)  # the newcomer reaches the gate meanwhile
+        return original(*args)
+
+    monkeypatch.setattr(program_year, "carry_over", carry_over_slowly)
+    # The new year's pools are created: their trigger holds the gate until the year commits.
+    admin = in_thread(core_app, lambda: program_year.open_year(year + 1, "admin"), opened,
+                      name="admin")
+    assert held.wait(10)
+    resume.set()  # the newcomer waits at the gate for the year's commit, then starts over
+    admin.join()
+    late.join()
+    assert opened[0].ok
+    newcomer = Registration.get_by_id(out[0].registration.id)
+    assert newcomer.year_id == year + 1 and newcomer.status == "pending"
+    assert Registration.select().where(Registration.nik == newcomer.nik).count() == 1
+    assert seat_problems() == []
