@@ -131,18 +131,21 @@ def take_pool_seat(pool_id, open_only=True):
 REFERENCE_GATE = 0x4A47  # the first key of the advisory lock on reference data ("JG")
 
 
-def gate_reference():
-    """PostgreSQL only: the reference gate shared until the transaction ends, for a newcomer
-    about to join the waiting list; every change to reference data takes it exclusive (the
-    generation trigger, migrations/helpers.py), so it waits for this commit, or this waits for
-    its commit and then reads the generation it moved (docs/scaling.md, section 5).
+def gate_reference(shared=True):
+    """PostgreSQL only: the reference gate until the transaction ends. Shared: a newcomer about
+    to join the waiting list. Exclusive: a change that can make a pool serve someone it did not
+    (its trigger takes it too, migrations/helpers.py GATED); it waits for those newcomers' commit,
+    or they wait for its commit and then read the generation it moved (docs/scaling.md, 5).
 
-    Taken after the pools' locks (seats.lock_to_wait): an admin path locks its pool before its
-    change fires the trigger, so the two never wait for each other in a circle.
+    Order: a pool's locks, then this gate, then the generation row. A newcomer takes it after
+    seats.lock_to_wait; an admin path after seats.lock_for_change and before its first change,
+    since the ungated trigger of an earlier statement (or of the same statement: triggers fire
+    in name order) would otherwise hold the generation row while it waits for the gate.
     """
-    key = ("gate_reference", db.obj.param)
+    key = ("gate_reference", shared, db.obj.param)
     if key not in _built:
-        _built[key] = f"SELECT pg_advisory_xact_lock_shared({db.obj.param}, 0)"
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        _built[key] = f"SELECT {function}({db.obj.param}, 0)"
     db.execute_sql(_built[key], [REFERENCE_GATE]).fetchall()
 
 

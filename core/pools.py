@@ -11,6 +11,7 @@ import re
 from config import region_settings
 from core import quota
 from core.gsm7 import gsm7_length
+from core.hotsql import gate_reference
 from core.journal import audit
 from core.outcome import Outcome, fail, retrying
 from core.seats import MAX_SHARES, fill_seats, lock_for_change, lock_pool, set_counters
@@ -83,6 +84,8 @@ def create_pool(code, name, region, capacity, priority, requires_dtks, actor, pr
     if errors:
         return Outcome(False, errors)
     with db.atomic():
+        if db.for_update:  # a new pool may serve someone: before its trigger (core/hotsql.py)
+            gate_reference(shared=False)
         if Pool.select().where((Pool.year == year) & (Pool.code == code)).exists():
             return fail("code", "pool_code_taken")
         pool = Pool.create(code=code, name=name, year=year, region_prefix=region, capacity=capacity,
@@ -118,8 +121,13 @@ def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=N
         if capacity < pool.seats_held:
             return fail("capacity", "capacity_below_held")
         sms_name = pool.sms_name if sms_name is None else sms_name
-        Pool.update(name=name, priority=priority, requires_dtks=bool(requires_dtks),
-                    sms_name=sms_name).where(Pool.id == pool.id).execute()
+        changes = {Pool.name: name, Pool.priority: priority, Pool.sms_name: sms_name}
+        if bool(requires_dtks) != pool.requires_dtks:
+            # Only then: the change may open the pool to someone, and takes the reference gate.
+            changes[Pool.requires_dtks] = bool(requires_dtks)
+            if db.for_update:
+                gate_reference(shared=False)
+        Pool.update(changes).where(Pool.id == pool.id).execute()
         audit(actor, "update_pool", pool=code, name=name, priority=priority,
               requires_dtks=bool(requires_dtks), sms_name=sms_name)
         outcome = quota.set_capacity(code, capacity, actor, year) if capacity != pool.capacity else None

@@ -3,6 +3,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from core import clock
+from core.hotsql import gate_reference
 from core.journal import audit
 from core.outcome import Outcome, retrying
 from core.reverification import carry_over
@@ -24,6 +25,8 @@ def open_year(year, actor, copy_from=None, opens_on=None, closes_on=None):
     if opens_on and closes_on and closes_on < opens_on:
         return Outcome(False, {"closes_on": "window_order"})
     with db.atomic():
+        if db.for_update:  # its new pools may serve someone: before any trigger (core/hotsql.py)
+            gate_reference(shared=False)
         if ProgramYear.get_or_none(ProgramYear.year == year) is not None:
             return Outcome(False, {"year": "year_exists"})
         source = (ProgramYear.get_or_none(ProgramYear.year == copy_from) if copy_from
@@ -136,6 +139,8 @@ def first_year(today=None):
     if ProgramYear.current() is not None:
         return None
     with db.atomic():
+        if db.for_update:  # as open_year
+            gate_reference(shared=False)
         year = ProgramYear.create(year=default_year(today), is_open=True, is_current=True)
         copy_pools(None, year)
     return year

@@ -76,8 +76,9 @@ def watch_reference_tables(db, watched):
                 db.execute_sql(f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" '
                                f"BEGIN {BUMP}; END")
             continue
-        gated = GATED.get(table, ())
-        plain = [c for c in columns if c not in gated] if columns else None
+        every = columns or [c.name for c in db.get_columns(table)]
+        gated = [c for c in GATED.get(table, ()) if c in every]  # as the table stands now
+        plain = [c for c in every if c not in gated] if gated or columns else None
         changed = (["DELETE"] + ([] if gated else ["INSERT"])
                    + ([_update_of(plain)] if plain != [] else []))
         opened = ["INSERT", _update_of(gated)] if gated else []

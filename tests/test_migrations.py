@@ -113,5 +113,18 @@ def test_an_older_postgresql_database_gets_the_reference_gate_for_pools_opened(d
     with db.connection_context():
         found = {name: (function, source) for name, function, source in db.execute_sql(triggers)}
     assert found.keys() == {"reference_pool_changed", "reference_pool_opened"}
+    # The same triggers, on the same columns, as a database made new.
+    definitions = ("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+                   "ORDER BY tgname")
+    with db.connection_context():
+        upgraded = [d for d, in db.execute_sql(definitions)]
+    open_database(database_url.rsplit("/", 1)[0] + "/postgres")
+    with db.connection_context():
+        fresh = f"{database_url.rsplit('/', 1)[1]}_fresh"
+        db.execute_sql(f'CREATE DATABASE "{fresh}"')
+    open_database(database_url.rsplit("/", 1)[0] + f"/{fresh}")
+    migrate()
+    with db.connection_context():
+        assert [d for d, in db.execute_sql(definitions)] == upgraded
     assert f"pg_advisory_xact_lock({REFERENCE_GATE}, 0)" in found["reference_pool_opened"][1]
     assert "advisory" not in found["reference_pool_changed"][1]

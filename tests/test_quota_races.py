@@ -13,7 +13,7 @@ import pytest
 from config import DEFAULT_RULES
 from core import pools, program_year, quota, seats
 from core.seats import seat_problems
-from models import AuditEvent, Pool, Registration, db
+from models import AuditEvent, Pool, ProgramYear, Registration, db
 from peewee import OperationalError
 from tests.factories import applicant
 
@@ -404,8 +404,7 @@ def test_a_pool_created_once_a_newcomer_holds_the_reference_gate_waits_for_them_
                      name="newcomer")
     assert reached.wait(10)
     admin = in_thread(core_app, extra_city_pool, created, name="admin")
-    admin.join(0.5)
-    assert admin.is_alive()  # the new pool's trigger waits for the newcomer's commit
+    assert waiting_for_a_lock() and admin.is_alive()  # the creation waits for the newcomer's commit
     resume.set()
     late.join()
     admin.join()
@@ -497,3 +496,33 @@ def test_a_year_opened_while_a_newcomer_waits_at_the_reference_gate_registers_th
     assert newcomer.year_id == year + 1 and newcomer.status == "pending"
     assert Registration.select().where(Registration.nik == newcomer.nik).count() == 1
     assert seat_problems() == []
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_year_opening_and_a_pool_opening_at_once_do_not_deadlock(core_app, monkeypatch):
+    # Opening a year raises the generation (programyear) before it creates pools (the gated
+    # trigger); opening a pool takes the gate, then the generation row. Unless the year takes the
+    # gate first, each waits for the other.
+    year = ProgramYear.current().year
+    reached, resume = threading.Event(), threading.Event()
+    original = program_year.copy_pools
+
+    def copy_pools_later(*args):
+        reached.set()
+        resume.wait(10)
+        return original(*args)
+
+    monkeypatch.setattr(program_year, "copy_pools", copy_pools_later)
+    opened_year, opened_pool = [], []
+    first = in_thread(core_app, once(lambda: program_year.open_year.__wrapped__(year + 1, "admin")),
+                      opened_year, name="year")
+    assert reached.wait(10)
+    second = in_thread(core_app, once(lambda: quota.set_pool_open.__wrapped__(
+        "kota-balikpapan", True, "admin", year)), opened_pool, name="pool")
+    assert waiting_for_a_lock()
+    resume.set()
+    first.join()
+    second.join()
+    assert not isinstance(opened_year[0], Exception), opened_year
+    assert not isinstance(opened_pool[0], Exception), opened_pool
+    assert opened_year[0].ok and opened_pool[0].ok

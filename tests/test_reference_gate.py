@@ -6,8 +6,11 @@ without waiting, so an import of regions or a capacity change never holds newcom
 """
 import psycopg2
 import pytest
+from peewee import OperationalError
 
+from core import pools, program_year, quota
 from core.hotsql import REFERENCE_GATE
+from models import Pool, ProgramYear, db
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 
@@ -53,3 +56,45 @@ def test_only_a_change_that_can_open_a_pool_to_someone_waits_for_the_gate(
     finally:
         newcomer.close()
         admin.close()
+
+
+OPERATIONS = [
+    ("an admin renames and reorders a pool, more seats", lambda: pools.update_pool.__wrapped__(
+        "kota-balikpapan", "Kota Balikpapan Baru", 7200, 3, False, "admin"), False),
+    ("an admin changes a pool's DTKS rule", lambda: pools.update_pool.__wrapped__(
+        "kota-balikpapan", "Kota Balikpapan", 7100, 1, True, "admin"), True),
+    ("an admin changes a capacity", lambda: quota.set_capacity.__wrapped__(
+        "kota-balikpapan", 7200, "admin"), False),
+    ("an admin splits a pool", lambda: pools.set_shares.__wrapped__("kota-balikpapan", 4, "admin"),
+     False),
+    ("an admin opens a pool", lambda: quota.set_pool_open.__wrapped__(
+        "kota-balikpapan", True, "admin"), True),
+    ("an admin creates a pool", lambda: pools.create_pool.__wrapped__(
+        "baru", "Baru", "64.71", 5, 9, False, "admin"), True),
+    ("an admin opens the next year", lambda: program_year.open_year.__wrapped__(
+        ProgramYear.current().year + 1, "admin"), True),
+]
+
+
+@pytest.mark.parametrize("what, operation, waits", OPERATIONS, ids=[o[0] for o in OPERATIONS])
+def test_only_an_operation_that_can_open_a_pool_to_someone_waits_for_the_gate(
+        core_app, database_url, what, operation, waits):
+    assert Pool.get(Pool.code == "kota-balikpapan").requires_dtks is False
+    newcomer = psycopg2.connect(database_url)
+    try:
+        with newcomer.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [REFERENCE_GATE])
+        db.execute_sql("SET lock_timeout = '300ms'")
+        try:
+            outcome, waited = operation(), False
+        except OperationalError as error:
+            assert "lock timeout" in str(error)
+            outcome, waited = None, True
+        finally:
+            db.execute_sql("RESET lock_timeout")
+        assert waited is waits
+        newcomer.rollback()
+        assert waited or outcome.ok
+        assert operation().ok  # the gate free again
+    finally:
+        newcomer.close()
