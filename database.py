@@ -88,6 +88,24 @@ class WalCheckpointer:
             connection.close()
 
 
+def truncate_wal(tries=150, pause=0.1):
+    """Copy the open SQLite database's WAL into it and empty the WAL file to 0 bytes
+    (PRAGMA wal_checkpoint(TRUNCATE)), trying again while another checkpoint (a server
+    process's checkpoint thread) or a reader keeps it busy: about 0.2 s a try; RuntimeError
+    after `tries`."""
+    # Each try waits for readers at most 0.1 s, not the connection's 20 s busy_timeout.
+    db.execute_sql("PRAGMA busy_timeout = 100")
+    try:
+        for _ in range(tries):
+            busy, frames, _copied = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy == 0 and frames in (0, -1):  # -1: not in WAL mode, nothing to empty
+                return
+            time.sleep(pause)
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {SQLITE_PRAGMAS['busy_timeout']}")
+    raise RuntimeError("the WAL stayed busy")
+
+
 _checkpointers = {}
 _checkpointers_lock = threading.Lock()
 

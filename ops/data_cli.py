@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from core import clock, refs, retention
 from core.seats import seat_problems
+from database import truncate_wal
 from models import Region, db
 from ops import backup as backups
 from ops import demo_data, dtks_import, exports, kpj_import
@@ -183,6 +184,8 @@ def purge_command(dry_run):
                       f"{retention.kept_until(kept, keep)}." if kept else "")
             click.echo(("Dry run, nothing changed. Run with --apply to anonymise."
                         if total else "Nothing to purge.") + oldest)
+            if not dry_run and backups.kind_of(url) == "sqlite":
+                empty_wal("nothing to purge, but")  # what an earlier run could not
             return
         for year in years:
             if not retention.purge_year(year, "cli", keep, today).ok:
@@ -192,10 +195,23 @@ def purge_command(dry_run):
         # An UPDATE leaves the old bytes in the file's free space; rebuild it without them.
         with db.connection_context():
             db.execute_sql("VACUUM")
-            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        empty_wal("anonymised, but")
     click.echo(f"Applied: {sum(c.registrations for c in planned)} registrations of "
                f"{len(years)} program year(s) anonymised, {inbound + sessions} SMS records deleted; "
                "audited. Backups made before today still hold the data: let them age out.")
+
+
+def empty_wal(done):
+    """Empty the SQLite WAL, where a purge's old pages stay until a checkpoint copies them over;
+    ClickException (starting with `done`) if other processes kept it busy for 30 s."""
+    with db.connection_context():
+        try:
+            # A server's checkpoint thread or a long read may keep it busy for a moment.
+            truncate_wal()
+        except RuntimeError:
+            raise click.ClickException(
+                f"{done} SQLite's WAL file still holds old pages: other processes kept it busy "
+                "for 30 s. Stop the server and run `flask purge --apply` again.") from None
 
 
 @click.command("demo-data")

@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.identity import (
@@ -56,6 +56,7 @@ def test_two_digit_year_is_the_latest_year_not_in_the_future():
     assert parse_nik("6471012611260001", TODAY).birth_date == dt.date(1926, 11, 26)
 
 
+@settings(deadline=None)  # a stalled example on a loaded machine is not a fault
 @given(st.dates(min_value=dt.date(1927, 1, 1), max_value=TODAY), st.booleans(),
        st.integers(min_value=1, max_value=9999))
 def test_any_real_birth_date_round_trips(birth, female, serial):
@@ -66,6 +67,7 @@ def test_any_real_birth_date_round_trips(birth, female, serial):
     assert nik.sex == ("F" if female else "M")
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_is_either_a_nik_or_a_nik_error(text):
     try:

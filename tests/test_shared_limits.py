@@ -14,7 +14,8 @@ from tests.redisserver import RedisServer
 
 pytestmark = pytest.mark.slow
 LIMITED = "/daftar/periksa?field=nik"  # inline validation: 120/minute per address (public/register.py)
-LIMIT = 120  # inline field checks a minute from one address (LIMIT_FIELD_CHECK, set below)
+LIMIT = 120  # inline field checks an hour from one address (LIMIT_FIELD_CHECK, set below):
+# all 300 requests fall in one window however slowly a loaded machine sends them
 
 
 def check_field(base_url):
@@ -34,7 +35,7 @@ def hit(urls, n, threads=16):
 
 def test_the_default_store_holds_a_limit_across_the_workers_of_make_run(sqlite_url):
     prepare_database(sqlite_url)
-    env = {"RATELIMIT_ENABLED": "1", "RATELIMIT_STORAGE_URI": "", "LIMIT_FIELD_CHECK": f"{LIMIT}/minute"}
+    env = {"RATELIMIT_ENABLED": "1", "RATELIMIT_STORAGE_URI": "", "LIMIT_FIELD_CHECK": f"{LIMIT}/hour"}
     with LiveServer(sqlite_url, workers=4, env=env) as server:
         codes = hit([server.base_url], 300)
     assert codes.count(200) == LIMIT and codes.count(429) == 300 - LIMIT
@@ -46,7 +47,7 @@ def test_two_app_servers_share_one_redis(sqlite_url):
     prepare_database(sqlite_url)
     with redis:
         env = {"RATELIMIT_ENABLED": "1", "RATELIMIT_STORAGE_URI": redis.url,
-               "LIMIT_FIELD_CHECK": f"{LIMIT}/minute"}
+               "LIMIT_FIELD_CHECK": f"{LIMIT}/hour"}
         with LiveServer(sqlite_url, workers=2, env=env) as one, \
                 LiveServer(sqlite_url, workers=2, env=env) as two:
             codes = hit([one.base_url, two.base_url], 300)
