@@ -132,7 +132,7 @@ REFERENCE_GATE = 0x4A47  # the first key of the advisory lock on reference data 
 
 
 def gate_reference(shared=True):
-    """PostgreSQL only: the reference gate until the transaction ends. Shared: a newcomer about
+    """The reference gate until the transaction ends (PostgreSQL; nothing on SQLite). Shared: a newcomer about
     to join the waiting list. Exclusive: a change that can make a pool serve someone it did not
     (its trigger takes it too, migrations/helpers.py GATED); it waits for those newcomers' commit,
     or they wait for its commit and then read the generation it moved (docs/scaling.md, 5).
@@ -142,6 +142,8 @@ def gate_reference(shared=True):
     since the ungated trigger of an earlier statement (or of the same statement: triggers fire
     in name order) would otherwise hold the generation row while it waits for the gate.
     """
+    if not db.for_update:
+        return  # SQLite: one writer at a time already
     key = ("gate_reference", shared, db.obj.param)
     if key not in _built:
         function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"

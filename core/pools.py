@@ -84,8 +84,7 @@ def create_pool(code, name, region, capacity, priority, requires_dtks, actor, pr
     if errors:
         return Outcome(False, errors)
     with db.atomic():
-        if db.for_update:  # a new pool may serve someone: before its trigger (core/hotsql.py)
-            gate_reference(shared=False)
+        gate_reference(shared=False)  # a new pool may serve someone: before its trigger
         if Pool.select().where((Pool.year == year) & (Pool.code == code)).exists():
             return fail("code", "pool_code_taken")
         pool = Pool.create(code=code, name=name, year=year, region_prefix=region, capacity=capacity,
@@ -125,8 +124,7 @@ def update_pool(code, name, capacity, priority, requires_dtks, actor, sms_name=N
         if bool(requires_dtks) != pool.requires_dtks:
             # Only then: the change may open the pool to someone, and takes the reference gate.
             changes[Pool.requires_dtks] = bool(requires_dtks)
-            if db.for_update:
-                gate_reference(shared=False)
+            gate_reference(shared=False)
         Pool.update(changes).where(Pool.id == pool.id).execute()
         audit(actor, "update_pool", pool=code, name=name, priority=priority,
               requires_dtks=bool(requires_dtks), sms_name=sms_name)

@@ -25,8 +25,7 @@ def open_year(year, actor, copy_from=None, opens_on=None, closes_on=None):
     if opens_on and closes_on and closes_on < opens_on:
         return Outcome(False, {"closes_on": "window_order"})
     with db.atomic():
-        if db.for_update:  # its new pools may serve someone: before any trigger (core/hotsql.py)
-            gate_reference(shared=False)
+        gate_reference(shared=False)  # its new pools may serve someone: before any trigger
         if ProgramYear.get_or_none(ProgramYear.year == year) is not None:
             return Outcome(False, {"year": "year_exists"})
         source = (ProgramYear.get_or_none(ProgramYear.year == copy_from) if copy_from
@@ -139,8 +138,7 @@ def first_year(today=None):
     if ProgramYear.current() is not None:
         return None
     with db.atomic():
-        if db.for_update:  # as open_year
-            gate_reference(shared=False)
+        gate_reference(shared=False)  # as open_year
         year = ProgramYear.create(year=default_year(today), is_open=True, is_current=True)
         copy_pools(None, year)
     return year

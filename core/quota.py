@@ -349,8 +349,7 @@ def set_pool_open(pool_code, is_open, actor, year=None):
         if pool is None:
             return fail("pool", "pool_unknown")
         pool = lock_for_change(pool.id)
-        if db.for_update:
-            gate_reference(shared=False)
+        gate_reference(shared=False)
         Pool.update(is_open=is_open).where(Pool.id == pool.id).execute()
         audit(actor, "open_pool" if is_open else "close_pool", pool=pool_code)
         promoted = fill_seats(pool) if is_open else []

@@ -143,13 +143,13 @@ def claim_due(limit):
 def log_due(limit):
     """Without Twilio credentials: mark up to `limit` due rows logged, skipped (opted out) or
     failed (no template) in one transaction, then log their ids and kinds; a Counter by status."""
-    counts, ended, logged = Counter(), {"logged": [], "skipped": []}, []
+    counts, skipped, logged = Counter(), [], []
     with db.atomic():
         rows = claim_due(limit)
         opted, langs = opted_out(rows), language.chosen_of(r.phone for r in rows)
         for row in rows:
             if row.phone in opted:
-                ended["skipped"].append(row.id)
+                skipped.append(row.id)
                 continue
             try:
                 render(row, langs.get(row.phone, "id"))
@@ -159,15 +159,13 @@ def log_due(limit):
             except Exception as e:  # noqa: BLE001 - one bad row must not stop the queue for good
                 counts[finish(row, "failed", error=f"cannot render ({type(e).__name__})")] += 1
                 continue
-            ended["logged"].append(row.id)
             logged.append(row)
-        for status, ids in ended.items():
+        sent = {OutboxMessage.sid: None, OutboxMessage.sent_at: now(), OutboxMessage.segments: None}
+        for status, ids, values in (("skipped", skipped, {}),
+                                    ("logged", [r.id for r in logged], sent)):
             if ids:
-                values = {OutboxMessage.status: status, OutboxMessage.error: None}
-                if status == "logged":
-                    values.update({OutboxMessage.sid: None, OutboxMessage.sent_at: now(),
-                                   OutboxMessage.segments: None})
-                OutboxMessage.update(values).where(OutboxMessage.id.in_(ids)).execute()
+                OutboxMessage.update({OutboxMessage.status: status, OutboxMessage.error: None,
+                                      **values}).where(OutboxMessage.id.in_(ids)).execute()
                 counts[status] += len(ids)
     # After the commit: a slow log (a full pipe) must not hold SQLite's write lock.
     for row in logged:
